@@ -1,0 +1,1 @@
+"""gateway-api-integrator: a Gateway, its listeners and TLS Secrets, from relations."""

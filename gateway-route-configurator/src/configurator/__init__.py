@@ -1,0 +1,1 @@
+"""gateway-route-configurator: a workload's Service and HTTPRoute, reconciled from relations."""
