@@ -1,0 +1,59 @@
+"""The gateway's side: read every configurator's request, answer each one."""
+
+from dataclasses import dataclass
+
+import ops
+
+from gateway_route.databag import decode, encode
+from gateway_route.errors import DataError
+from gateway_route.models import ProviderData, RequirerData
+from gateway_route.relation_data import clear, remote_app_databag, write_changed
+
+
+@dataclass(frozen=True)
+class Request:
+    """One configurator's request, as read from one relation."""
+
+    relation_id: int
+    remote_app: str | None
+    """None when Juju no longer tells which application is on the other end."""
+    data: RequirerData | DataError | None
+    """None: the requirer has written nothing (yet)."""
+
+
+class GatewayRouteProvider:
+    """Read/write helpers for the charm's reconcile; emits no events of its own."""
+
+    def __init__(self, charm: ops.CharmBase, relation_name: str = "gateway-route") -> None:
+        self._charm = charm
+        self._relation_name = relation_name
+
+    @property
+    def relations(self) -> list[ops.Relation]:
+        """Live gateway-route relations (ops leaves out the one being broken)."""
+        return [rel for rel in self._charm.model.relations[self._relation_name] if rel.active]
+
+    def requests(self) -> list[Request]:
+        """Every live relation's request, in relation-id order, bad data included as errors."""
+        requests: list[Request] = []
+        for relation in sorted(self.relations, key=lambda rel: rel.id):
+            databag = remote_app_databag(relation)
+            data = decode(RequirerData, databag) if databag is not None else None
+            remote_app = relation.app.name if relation.app is not None else None
+            requests.append(Request(relation.id, remote_app, data))
+        return requests
+
+    def answer(self, relation_id: int, data: ProviderData) -> None:
+        """Publish our answer on one relation (leader only; unchanged keys are not rewritten)."""
+        relation = self._relation(relation_id)
+        if relation is not None:
+            write_changed(self._charm, relation, encode(data))
+
+    def withdraw(self, relation_id: int) -> None:
+        """Remove our answer from one relation (leader only)."""
+        relation = self._relation(relation_id)
+        if relation is not None:
+            clear(self._charm, relation, list(ProviderData.model_fields))
+
+    def _relation(self, relation_id: int) -> ops.Relation | None:
+        return next((rel for rel in self.relations if rel.id == relation_id), None)
