@@ -1,7 +1,7 @@
 # Entry points for contributors and CI. Needs only python3 (3.11+), pip and git: it bootstraps
 # its own virtualenv holding tox, and tox builds the test environment from requirements-test.txt.
 PYTHON ?= python3
-VENV := .venv
+VENV := .bootstrap-venv
 TOX := $(VENV)/bin/tox
 CHARMS := gateway-api-integrator gateway-route-configurator
 

@@ -1,0 +1,363 @@
+"""`KubeDouble`: a stateful stand-in for kube-apiserver that tests drive and inspect."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import lightkube
+import yaml
+from lightkube.config.kubeconfig import KubeConfig
+from lightkube.config.models import Cluster, User
+
+from kubedouble import faults
+from kubedouble.admission import ResourceType, Validator, crd_dir
+from kubedouble.api import Api, Call, Reply, Request, WriteOptions
+from kubedouble.catalog import Catalog
+from kubedouble.controller import GatewayController
+from kubedouble.errors import REASONS, ApiFailure
+from kubedouble.faults import Fault
+from kubedouble.records import RequestRecord
+from kubedouble.selectors import Requirement
+from kubedouble.server import HttpServer
+from kubedouble.store import Store
+
+TOKEN = "kubedouble-token"
+SEED_MANAGER = "kubedouble-seed"
+CONTROLLER_MANAGER = "kubedouble-controller"
+# Namespaces every cluster starts with.
+INITIAL_NAMESPACES = ("default", "kube-system")
+
+
+class SeedError(RuntimeError):
+    """A control-API write the API server refused (the message is the Status message)."""
+
+    def __init__(self, failure: ApiFailure) -> None:
+        super().__init__(f"{failure.code} {failure.reason}: {failure.message}")
+        self.failure = failure
+
+
+@functools.cache
+def _validator(gateway_api_version: str | None) -> Validator:
+    # Building a validator parses CRDs and compiles CEL; one per version per test session.
+    return Validator(gateway_api_version)
+
+
+class KubeDouble:
+    """A Kubernetes API server double on 127.0.0.1 for the real lightkube client.
+
+    Serves the core kinds and the Gateway API CRDs of `gateway_api_version` (None: no
+    Gateway API at all, like a cluster without the CRDs installed).
+    """
+
+    def __init__(self, gateway_api_version: str | None = "v1.6.1") -> None:
+        self.gateway_api_version = gateway_api_version
+        validator = _validator(gateway_api_version)
+        self._catalog = Catalog(validator.resource_types())
+        self._store = Store()
+        self._lock = threading.RLock()
+        folder = crd_dir(gateway_api_version) if gateway_api_version else None
+        self._api = Api(validator, self._catalog, self._store, folder)
+        self._faults: list[Fault] = []
+        self._denials: set[tuple[str, str]] = set()
+        self._http: HttpServer | None = None
+        self.requests: list[RequestRecord] = []
+        self.warnings: list[str] = []
+        # Tracebacks of requests the double itself failed on (answered 500); fixtures assert none.
+        self.internal_errors: list[str] = []
+        self.user = "system:serviceaccount:default:kubedouble"  # named in 403 messages
+        self.controller = GatewayController(self)
+        for name in INITIAL_NAMESPACES:
+            self.ensure_namespace(name)
+
+    # ----- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """`http://127.0.0.1:<port>` once started."""
+        if self._http is None:
+            raise RuntimeError("the KubeDouble is not started")
+        return f"http://127.0.0.1:{self._http.port}"
+
+    def start(self) -> None:
+        """Listen on an ephemeral port and serve from a daemon thread."""
+        if self._http is None:
+            self._http = HttpServer(self._serve)
+            self._http.start()
+
+    def stop(self) -> None:
+        """Stop serving; the stored objects stay readable through the control API."""
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
+
+    def __enter__(self) -> KubeDouble:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def kubeconfig(self, path: Path) -> Path:
+        """Write a kubeconfig for the double to `path` (a file, or a folder to put one in)."""
+        target = path / "kubeconfig" if path.is_dir() else path
+        config = {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [{"name": "kubedouble", "cluster": {"server": self.url}}],
+            "users": [{"name": "kubedouble", "user": {"token": TOKEN}}],
+            "contexts": [
+                {
+                    "name": "kubedouble",
+                    "context": {
+                        "cluster": "kubedouble",
+                        "user": "kubedouble",
+                        "namespace": "default",
+                    },
+                }
+            ],
+            "current-context": "kubedouble",
+        }
+        target.write_text(yaml.safe_dump(config))
+        return target
+
+    def client(
+        self, field_manager: str | None = None, namespace: str = "default"
+    ) -> lightkube.Client:
+        """A lightkube client bound to the double (proxies from the environment ignored)."""
+        config = KubeConfig.from_one(
+            cluster=Cluster(server=self.url), user=User(token=TOKEN), namespace=namespace
+        )
+        return lightkube.Client(config=config, field_manager=field_manager, trust_env=False)
+
+    # ----- seeding and reading back -------------------------------------------------------
+
+    def ensure_namespace(self, name: str) -> None:
+        """Create namespace `name` unless it exists."""
+        with self._lock:
+            if self._store.get("", "Namespace", "", name) is None:
+                self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+    def seed(self, obj: Any) -> dict[str, Any]:
+        """Create `obj` (dict or lightkube resource) through normal admission; returns it stored.
+
+        A `status` in `obj` is written afterwards through the status subresource, so tests can
+        seed objects as a controller would have left them. Raises SeedError when refused.
+        """
+        body = _as_dict(obj)
+        rtype = self._type_of(body)
+        status = body.pop("status", None) if rtype.has_status else None
+        namespace = (body.get("metadata") or {}).get("namespace") or "default"
+        with self._lock:
+            try:
+                reply = self._api.create(
+                    rtype,
+                    namespace if rtype.namespaced else None,
+                    body,
+                    WriteOptions(SEED_MANAGER),
+                )
+            except ApiFailure as failure:
+                raise SeedError(failure) from failure
+            self.warnings += reply.warnings
+            created = reply.body
+            if status is not None:
+                meta = created["metadata"]
+                created = self.write_status(
+                    rtype.kind, meta["name"], meta.get("namespace"), status, manager=SEED_MANAGER
+                )
+            return created
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """The stored object (as the API would return it), or None."""
+        rtype = self._catalog.by_kind(kind)
+        with self._lock:
+            found = self._store.get(
+                rtype.group, rtype.kind, (namespace or "default") if rtype.namespaced else "", name
+            )
+            return found.render(rtype.api_version) if found else None
+
+    def read(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+        """Like `get`, but a missing object is a LookupError naming it (for terse asserts)."""
+        found = self.get(kind, name, namespace)
+        if found is None:
+            raise LookupError(f"no {kind} {namespace or 'default'}/{name} in the KubeDouble")
+        return found
+
+    def objects(
+        self,
+        kind: str | None = None,
+        namespace: str | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored objects, filtered by kind, namespace and label equality."""
+        selector = tuple(Requirement(k, "In", frozenset([v])) for k, v in (labels or {}).items())
+        types = [self._catalog.by_kind(kind)] if kind else self._catalog.kinds()
+        out = []
+        with self._lock:
+            for rtype in types:
+                for stored in self._store.items(rtype.group, rtype.kind, namespace):
+                    if all(req.matches(stored.labels) for req in selector):
+                        out.append(stored.render(rtype.api_version))
+        return out
+
+    def write_status(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        status: dict[str, Any],
+        *,
+        manager: str = CONTROLLER_MANAGER,
+    ) -> dict[str, Any]:
+        """Replace an object's status through the status subresource (and its admission)."""
+        rtype = self._catalog.by_kind(kind)
+        with self._lock:
+            ns = (namespace or "default") if rtype.namespaced else None
+            try:
+                reply = self._api.update_status(rtype, ns, name, status, WriteOptions(manager))
+            except ApiFailure as failure:
+                raise SeedError(failure) from failure
+            self.warnings += reply.warnings
+            return reply.body
+
+    def serves(self, kind: str) -> bool:
+        """Whether this double serves `kind` (e.g. ListenerSet only with Gateway API >= v1.5)."""
+        return any(rtype.kind == kind for rtype in self._catalog.types)
+
+    # ----- request log --------------------------------------------------------------------
+
+    def count(self, verb: str | None = None, kind: str | None = None) -> int:
+        """How many logged requests match `verb` and `kind` (None matches any)."""
+        return sum(
+            1
+            for record in self.requests
+            if (verb is None or record.verb == verb) and (kind is None or record.kind == kind)
+        )
+
+    def reset_requests(self) -> None:
+        """Forget the request log and recorded warnings."""
+        with self._lock:
+            self.requests.clear()
+            self.warnings.clear()
+
+    # ----- faults -------------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        *,
+        verb: str | None = None,
+        kind: str | None = None,
+        nth: int = 1,
+        status: int | None = None,
+        reset: bool = False,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
+        """Make the `nth` matching request (and `times - 1` more) fail or stall.
+
+        `status` answers with that code and a Status body without touching the store; `reset`
+        drops the connection without a response; `delay` (seconds) stalls first, then the
+        request is served (or failed, when combined with status/reset).
+        """
+        with self._lock:
+            self._faults.append(Fault(verb, kind, nth, status, reset, delay, times))
+
+    def deny(self, verb: str, kind: str) -> None:
+        """Answer `verb` on `kind` with 403 Forbidden, as RBAC without `juju trust` does.
+
+        `apply` and `patch` are one RBAC verb; `*` matches any verb or kind.
+        """
+        with self._lock:
+            self._denials.add((faults.rbac_verb(verb), kind))
+
+    def allow(self, verb: str, kind: str) -> None:
+        """Undo a `deny` (as after `juju trust`)."""
+        with self._lock:
+            self._denials.discard((faults.rbac_verb(verb), kind))
+
+    # ----- internals ----------------------------------------------------------------------
+
+    def _serve(self, request: Request) -> Reply | None:
+        try:
+            call = self._api.classify(request)
+        except ApiFailure as failure:
+            call = Call("unknown")
+            reply: Reply | None = Reply(failure.code, failure.body())
+            self._record(call, request, reply)
+            return reply
+        with self._lock:
+            fault = next((f for f in self._faults if f.take(call)), None)
+        if fault is not None and fault.delay > 0:
+            time.sleep(fault.delay)
+        with self._lock:
+            if fault is not None and fault.reset:
+                reply = None
+            elif fault is not None and fault.status is not None:
+                reply = _fault_reply(fault.status, call)
+            elif faults.denied(self._denials, call):
+                reply = Reply(403, self._api.forbidden(call, self.user).body())
+            else:
+                try:
+                    reply = self._api.execute(call, request)
+                except ApiFailure as failure:
+                    reply = Reply(failure.code, failure.body())
+                except Exception as exc:
+                    self.internal_errors.append(traceback.format_exc())
+                    reply = Reply(500, ApiFailure(500, f"kubedouble bug: {exc!r}").body())
+                self.warnings += reply.warnings
+            self._record(call, request, reply)
+            return reply
+
+    def _record(self, call: Call, request: Request, reply: Reply | None) -> None:
+        self.requests.append(
+            RequestRecord(
+                verb=call.verb,
+                kind=call.kind,
+                namespace=call.namespace,
+                name=call.name,
+                status=reply.code if reply else None,
+                patch_type=call.patch_type,
+                field_manager=call.field_manager,
+                query=dict(request.query),
+                subresource=call.subresource,
+                body=_decoded(request.body),
+                warnings=tuple(reply.warnings) if reply else (),
+            )
+        )
+
+    def _type_of(self, body: dict[str, Any]) -> ResourceType:
+        api_version, kind = body.get("apiVersion", ""), body.get("kind", "")
+        group, _, version = api_version.rpartition("/")
+        for rtype in self._catalog.types:
+            if (rtype.group, rtype.version, rtype.kind) == (group, version, kind):
+                return rtype
+        raise KeyError(f"{api_version} {kind} is not served by this double")
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    # lightkube resources (typed models and generic ones) have to_dict(); plain dicts do not.
+    to_dict = getattr(obj, "to_dict", None)
+    return json.loads(json.dumps(to_dict() if callable(to_dict) else obj))
+
+
+def _decoded(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return yaml.safe_load(body)
+    except yaml.YAMLError:
+        return body.decode(errors="replace")
+
+
+def _fault_reply(code: int, call: Call) -> Reply:
+    failure = ApiFailure(
+        code,
+        f"injected fault: {REASONS.get(code, 'error')} on {call.verb} {call.kind or ''}".strip(),
+        details={"name": call.name or "", "kind": call.rtype.plural if call.rtype else ""},
+    )
+    return Reply(code, failure.body())

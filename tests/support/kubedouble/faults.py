@@ -1,0 +1,66 @@
+"""Injected faults and RBAC denials, matched against classified requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kubedouble.api import Call
+
+ANY = (None, "*")
+
+
+@dataclass
+class Fault:
+    """Fire on the `nth` matching request from now, and on the `times - 1` matches after it."""
+
+    verb: str | None
+    kind: str | None
+    nth: int
+    status: int | None
+    reset: bool
+    delay: float
+    times: int
+    seen: int = 0
+    fired: int = 0
+
+    def __post_init__(self) -> None:
+        if self.nth < 1 or self.times < 1:
+            raise ValueError("nth and times count from 1")
+        if self.status is None and not self.reset and self.delay <= 0:
+            raise ValueError("a fault needs a status, reset=True or a delay")
+        if self.status is not None and self.reset:
+            raise ValueError("a fault either answers with a status or resets, not both")
+
+    @property
+    def spent(self) -> bool:
+        return self.fired >= self.times
+
+    def take(self, call: Call) -> bool:
+        """Count `call` if it matches; True when this fault fires for it."""
+        if self.spent or not _matches(self.verb, self.kind, call):
+            return False
+        self.seen += 1
+        if self.seen < self.nth:
+            return False
+        self.fired += 1
+        return True
+
+
+def rbac_verb(verb: str) -> str:
+    """RBAC has no `apply` verb: server-side apply needs `patch` (and `create` to create)."""
+    return "patch" if verb == "apply" else verb
+
+
+def denied(denials: set[tuple[str, str]], call: Call) -> bool:
+    """Whether a `deny(verb, kind)` rule covers `call`."""
+    if call.rtype is None:
+        return False
+    verb, kind = rbac_verb(call.verb), call.rtype.kind
+    return any(
+        (rule_verb in ("*", verb)) and (rule_kind in ("*", kind))
+        for rule_verb, rule_kind in denials
+    )
+
+
+def _matches(verb: str | None, kind: str | None, call: Call) -> bool:
+    return (verb in ANY or verb == call.verb) and (kind in ANY or kind == call.kind)

@@ -1,0 +1,44 @@
+"""pytest fixtures: a started KubeDouble per test, reachable by a plain `lightkube.Client()`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kubedouble.double import KubeDouble
+
+GATEWAY_API_VERSIONS = ("v1.2.1", "v1.6.1")
+
+
+def _started(
+    version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[KubeDouble]:
+    double = KubeDouble(version)
+    double.start()
+    try:
+        monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path / "kubeconfig")))
+        # A proxy from the environment must not swallow requests to 127.0.0.1.
+        for variable in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(variable, "127.0.0.1,localhost")
+        yield double
+    finally:
+        double.stop()
+    assert not double.internal_errors, "the KubeDouble failed internally:\n" + "\n".join(
+        double.internal_errors
+    )
+
+
+@pytest.fixture
+def kube(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KubeDouble]:
+    """A started double serving the Gateway API v1.6.1 CRDs; KUBECONFIG points at it."""
+    yield from _started("v1.6.1", tmp_path, monkeypatch)
+
+
+@pytest.fixture(params=GATEWAY_API_VERSIONS)
+def kube_any(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[KubeDouble]:
+    """Like `kube`, once per supported Gateway API release (oldest and newest)."""
+    yield from _started(request.param, tmp_path, monkeypatch)
