@@ -1,0 +1,31 @@
+"""Pure builders for the objects that route Gateway API traffic to one workload.
+
+Plain values in, plain dicts out, no API calls: gateway-route-configurator builds its `Service`
+and `HTTPRoute`s with them, and gateway-api-integrator can reuse them to serve ingress itself.
+Reference: docs/reference/gateway-route-configurator.md ("Route semantics").
+"""
+
+from http_routes.backend_tls import backend_tls_policy
+from http_routes.limits import MAX_HOSTNAMES, MAX_PARENT_REFS, MAX_RULES
+from http_routes.paths import MAX_PATH_LENGTH, nest_path, normalise_path
+from http_routes.routes import Attachment, Backend, Parent, desired_routes, parent_ref
+from http_routes.service import backend_service, service_name
+
+__version__ = "1.0.0"
+
+__all__ = [
+    "MAX_HOSTNAMES",
+    "MAX_PARENT_REFS",
+    "MAX_PATH_LENGTH",
+    "MAX_RULES",
+    "Attachment",
+    "Backend",
+    "Parent",
+    "backend_service",
+    "backend_tls_policy",
+    "desired_routes",
+    "nest_path",
+    "normalise_path",
+    "parent_ref",
+    "service_name",
+]

@@ -1,0 +1,46 @@
+"""The ClusterIP Service an HTTPRoute's backendRef points at."""
+
+from typing import Literal
+
+from kube_apply import dns1035_label
+
+Scheme = Literal["http", "https", "h2c"]
+
+# Kubernetes-standard appProtocol value telling the data plane to speak cleartext HTTP/2
+# (prior knowledge) to the backend (KEP-3726).
+H2C_APP_PROTOCOL = "kubernetes.io/h2c"
+WORKLOAD_SELECTOR_LABEL = "app.kubernetes.io/name"
+
+
+def service_name(application: str, port: int) -> str:
+    """The Service's name: `<application>-<port>`, a DNS-1035 label of at most 63 characters.
+
+    Juju already owns a Service named `<application>` (and `<application>-endpoints`) in the
+    model. A Juju application name never ends in an all-digit part, so `<app>-<port>` can
+    collide with no other application's Service; long names are cut with a stable hash.
+    """
+    return dns1035_label(f"{application}-{port}")
+
+
+def backend_service(
+    *, name: str, namespace: str, application: str, port: int, scheme: Scheme = "http"
+) -> dict:
+    """A Service selecting the workload's pods, as Juju labels them, on `port`."""
+    service_port: dict = {
+        "name": f"tcp-{port}",
+        "port": port,
+        "targetPort": port,
+        "protocol": "TCP",
+    }
+    if scheme == "h2c":
+        service_port["appProtocol"] = H2C_APP_PROTOCOL
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": {WORKLOAD_SELECTOR_LABEL: application},
+            "ports": [service_port],
+        },
+    }

@@ -1,0 +1,79 @@
+import pytest
+
+from http_routes import backend_service, backend_tls_policy, service_name
+from http_routes.service import Scheme
+from kubedouble.validation import Validator
+
+LONG_APP = "a-really-long-workload-application-name-that-goes-on-and-on-x"  # 61 characters
+
+
+def test_service_selects_the_workload_pods_on_its_port() -> None:
+    service = backend_service(
+        name="catalogue-8080", namespace="shop", application="catalogue", port=8080
+    )
+
+    assert service["spec"] == {
+        "type": "ClusterIP",
+        "selector": {"app.kubernetes.io/name": "catalogue"},
+        "ports": [{"name": "tcp-8080", "port": 8080, "targetPort": 8080, "protocol": "TCP"}],
+    }
+    assert service["metadata"] == {"name": "catalogue-8080", "namespace": "shop"}
+
+
+@pytest.mark.parametrize(
+    ("scheme", "app_protocol"), [("h2c", "kubernetes.io/h2c"), ("http", None), ("https", None)]
+)
+def test_service_port_says_h2c_only_for_h2c(scheme: Scheme, app_protocol: str | None) -> None:
+    service = backend_service(
+        name="api-9000", namespace="shop", application="api", port=9000, scheme=scheme
+    )
+
+    assert service["spec"]["ports"][0].get("appProtocol") == app_protocol
+
+
+def test_service_name_differs_from_the_service_juju_creates() -> None:
+    assert service_name("catalogue", 8080) == "catalogue-8080"
+
+
+@pytest.mark.parametrize("app", [LONG_APP, LONG_APP[:-1] + "y", "b" * 63])
+def test_long_service_names_are_cut_to_63_with_a_stable_hash(app: str) -> None:
+    name = service_name(app, 65534)
+
+    assert len(name) <= 63
+    assert name == service_name(app, 65534)
+    assert name != service_name(app, 65533)
+
+
+def test_long_names_sharing_a_prefix_do_not_collide() -> None:
+    assert service_name(LONG_APP, 8080) != service_name(LONG_APP[:-1] + "y", 8080)
+
+
+@pytest.mark.parametrize("app", ["catalogue", LONG_APP, "z" * 63])
+@pytest.mark.parametrize("scheme", ["http", "h2c"])
+def test_service_is_admitted_by_the_api_server(
+    app: str, scheme: Scheme, validator: Validator
+) -> None:
+    service = backend_service(
+        name=service_name(app, 65534),
+        namespace="n" * 63,
+        application=app,
+        port=65534,
+        scheme=scheme,
+    )
+
+    assert validator.admit(service, None).errors == []
+
+
+def test_backend_tls_policy_targets_the_service_and_trusts_system_cas() -> None:
+    policy = backend_tls_policy(
+        name="api", namespace="shop", service="api-9000", hostname="api.shop.svc.cluster.local"
+    )
+
+    assert policy["apiVersion"] == "gateway.networking.k8s.io/v1"
+    assert policy["spec"] == {
+        "targetRefs": [{"group": "", "kind": "Service", "name": "api-9000"}],
+        "validation": {
+            "hostname": "api.shop.svc.cluster.local",
+            "wellKnownCACertificates": "System",
+        },
+    }
