@@ -1,7 +1,181 @@
-"""The gateway-route-configurator charm class."""
+"""The gateway-route-configurator charm: every event runs the same reconcile."""
+
+import logging
 
 import ops
+from lightkube import ApiError
+
+from configurator import kube, status
+from configurator.config import ConfigError, parse_config
+from configurator.desired import desired_objects, routes
+from configurator.route_status import route_health
+from configurator.state import RouteState, gateway_request, route_state
+from gateway_route import DataError, GatewayRouteRequirer, ProviderData
+from ingress_v2 import IngressDataError, IngressProvider, IngressRequest
+from kube_apply import classify
+from kube_apply.errors import API_ERRORS
+
+logger = logging.getLogger(__name__)
+
+INGRESS = "ingress"
+GATEWAY_ROUTE = "gateway-route"
+_KUBE_ERRORS = (*API_ERRORS, ApiError)
 
 
 class GatewayRouteConfiguratorCharm(ops.CharmBase):
-    """Owns one workload's Service and HTTPRoute; its reconcile arrives with its own issue."""
+    """Owns one workload's Service and HTTPRoutes; publishes its URL once they are accepted."""
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        self.ingress = IngressProvider(self, INGRESS)
+        self.gateway = GatewayRouteRequirer(self, GATEWAY_ROUTE)
+        for event in (
+            self.on.config_changed,
+            self.on.upgrade_charm,
+            self.on.leader_elected,
+            self.on.update_status,
+            self.on[INGRESS].relation_joined,
+            self.on[INGRESS].relation_changed,
+            self.on[INGRESS].relation_departed,
+            self.on[INGRESS].relation_broken,
+            self.on[GATEWAY_ROUTE].relation_joined,
+            self.on[GATEWAY_ROUTE].relation_changed,
+            self.on[GATEWAY_ROUTE].relation_broken,
+        ):
+            framework.observe(event, self._reconcile)
+        framework.observe(self.on.remove, self._on_remove)
+
+    def _reconcile(self, _event: ops.EventBase) -> None:
+        self.unit.status = self._reconciled()
+
+    def _reconciled(self) -> ops.StatusBase:
+        """Bring Kubernetes and both relations in line; return the status to show."""
+        if not self.unit.is_leader():
+            return status.STANDBY
+        config = parse_config(self.config)
+        if isinstance(config, ConfigError):
+            # Keep serving what was configured before: a typo must not take the site down.
+            logger.warning("invalid configuration: %s", config)
+            return ops.BlockedStatus(str(config))
+
+        request = self.ingress.read()
+        if not isinstance(request, IngressRequest):
+            return self._withdraw(self._no_request_status(request))
+        if request.model != self.model.name:
+            return self._withdraw(
+                status.wrong_model(request.name, request.model, self.model.name, self.app.name)
+            )
+        for problem in request.unit_problems:
+            logger.info("ingress unit skipped: %s", problem.log_message)
+        if request.healthcheck_params is not None:
+            logger.debug(
+                "healthcheck_params %s accepted but not applied: standard Gateway API has no "
+                "backend health check",
+                request.healthcheck_params.model_dump(),
+            )
+
+        self.gateway.request(gateway_request(config, request, self.model.name))
+        answer = self.gateway.answer()
+        state = route_state(
+            config, request, answer if isinstance(answer, ProviderData) else None, self.model.name
+        )
+        return self._serve(state, answer)
+
+    def _serve(self, state: RouteState, answer: ProviderData | DataError | None) -> ops.StatusBase:
+        desired = desired_objects(state)
+        wanted_routes = routes(state)
+        try:
+            client = kube.client(self.app.name, self.model.name)
+            tls_served = kube.backend_tls_served(client, self.model.name)
+            blocked_by_tls = state.scheme == "https" and not tls_served
+            if blocked_by_tls:
+                desired = [obj for obj in desired if obj["kind"] == "Service"]
+                wanted_routes = []
+            result = kube.sync(
+                client,
+                kube.owner(self.app.name, self.model.name),
+                desired,
+                self.model.name,
+                with_tls_policies=tls_served,
+            )
+        except _KUBE_ERRORS as error:
+            failure = classify(error)
+            # The URL is left as it is: whether the routes still serve is unknown.
+            logger.error("Kubernetes API call failed: %s", failure.message)
+            return status.kube_error(failure, self.app.name)
+        self._log(result.report)
+
+        health = route_health(wanted_routes, result.routes)
+        if health.attached and state.url and not result.report.not_owned:
+            self.ingress.publish_url(state.url)
+        else:
+            self.ingress.wipe_url()
+
+        if result.report.not_owned:
+            return status.not_owned(result.report.not_owned, self.app.name)
+        if blocked_by_tls:
+            return status.backend_tls_missing()
+        return self._gateway_status(answer) or status.serving(state, health)
+
+    def _gateway_status(self, answer: ProviderData | DataError | None) -> ops.StatusBase | None:
+        """Why nothing can be served through the gateway, if that is the case."""
+        if self.model.get_relation(GATEWAY_ROUTE) is None:
+            return status.no_gateway(self.app.name)
+        if isinstance(answer, DataError):
+            logger.warning("bad gateway-route data: %s", answer)
+            return ops.BlockedStatus(str(answer))
+        if answer is None:
+            return status.WAITING_FOR_GATEWAY
+        return None
+
+    def _withdraw(self, reason: ops.StatusBase) -> ops.StatusBase:
+        """Nothing to serve: delete what we own, drop the URL and our hostname claim."""
+        self.ingress.wipe_url()
+        self.gateway.withdraw()
+        try:
+            client = kube.client(self.app.name, self.model.name)
+            result = kube.sync(
+                client,
+                kube.owner(self.app.name, self.model.name),
+                [],
+                self.model.name,
+                with_tls_policies=kube.backend_tls_served(client, self.model.name),
+            )
+        except _KUBE_ERRORS as error:
+            failure = classify(error)
+            logger.error("Kubernetes API call failed: %s", failure.message)
+            return status.kube_error(failure, self.app.name)
+        self._log(result.report)
+        return reason
+
+    def _no_request_status(self, request: IngressDataError | None) -> ops.StatusBase:
+        if isinstance(request, IngressDataError):
+            return ops.BlockedStatus(str(request))
+        relation = self.ingress.relation
+        if relation is None:
+            return status.no_workload(self.app.name)
+        return status.waiting_for_workload(relation.app.name if relation.app else None)
+
+    def _on_remove(self, _event: ops.RemoveEvent) -> None:
+        # Only when the whole application goes (not on scale-down), from whichever unit is
+        # left: older Juju leaves charm-created objects behind otherwise (juju/juju#20180).
+        if self.app.planned_units() > 0:
+            return
+        try:
+            client = kube.client(self.app.name, self.model.name)
+            deleted = kube.delete_all(
+                client, kube.owner(self.app.name, self.model.name), self.model.name
+            )
+        except _KUBE_ERRORS as error:
+            logger.error("cleanup on removal failed: %s", classify(error).message)
+            return
+        if deleted:
+            logger.info("deleted on removal: %s", ", ".join(deleted))
+
+    @staticmethod
+    def _log(report: kube.SyncReport) -> None:
+        for verb, items in (("applied", report.applied), ("deleted", report.deleted)):
+            if items:
+                logger.info("%s %s", verb, ", ".join(items))
+        if report.not_owned:
+            logger.warning("not ours, left alone: %s", ", ".join(report.not_owned))
