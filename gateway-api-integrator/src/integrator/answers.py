@@ -1,0 +1,66 @@
+"""The gateway-route answer to each configurator. Pure.
+
+Built from the same listener plan as the Gateway, so a configurator is only ever told to attach
+to a listener that exists.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused
+from integrator.arbitration import Arbitration
+from integrator.claims import Claim
+from integrator.listeners import HttpsMode, ListenerSpec, attachments
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """Where the configurators attach, and the facts every answer shares."""
+
+    name: str
+    namespace: str
+    mode: HttpsMode
+    hsts_max_age: int
+    addresses: tuple[str, ...]
+    default_hostname: str | None
+
+
+def answer(
+    claim: Claim, arbitration: Arbitration, specs: Sequence[ListenerSpec], gateway: Gateway
+) -> ProviderData:
+    """One configurator's answer: its attachments and why anything else is not served."""
+    accepted: list[Accepted] = []
+    refused: list[Refused] = list(arbitration.refused.get(claim.relation_id, ()))
+    for served in arbitration.served_for(claim.relation_id):
+        parents = [
+            ParentRef(
+                name=gateway.name,
+                namespace=gateway.namespace,
+                section_name=spec.name,
+                protocol=spec.protocol,
+                port=spec.port,
+            )
+            for spec in attachments(specs, served.hostname)
+        ]
+        if parents:
+            accepted.append(Accepted(hostname=served.hostname, parents=parents))
+        else:  # only enforcement withholds listeners from a served hostname
+            refused.append(
+                Refused(
+                    hostname=served.hostname or "",
+                    reason=RefusalReason.PENDING_CERTIFICATE,
+                    message=f"HTTPS is enforced and the certificate for {served.hostname} "
+                    "has not arrived yet",
+                )
+            )
+    return ProviderData(
+        gateway_name=gateway.name,
+        gateway_namespace=gateway.namespace,
+        https_mode=gateway.mode,
+        # Strict-Transport-Security only makes sense once plain HTTP is gone.
+        hsts_max_age=gateway.hsts_max_age if gateway.mode == "enforced" else 0,
+        addresses=list(gateway.addresses),
+        default_hostname=gateway.default_hostname,
+        accepted=accepted,
+        refused=refused,
+    )

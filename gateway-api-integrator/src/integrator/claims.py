@@ -1,0 +1,129 @@
+"""What each configurator asks for, read leniently so one bad hostname spoils only itself.
+
+The shared library refuses a whole request when one hostname is invalid; the gateway instead
+serves the valid ones and refuses the rest with reason "invalid", so a typo in one hostname does
+not take a tenant's other hostnames offline.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import Field
+
+from gateway_route import (
+    MAX_HOSTNAMES,
+    DataError,
+    ProviderData,
+    RequirerData,
+    decode,
+    validate_hostname,
+)
+
+
+class _LenientRequest(RequirerData):
+    """RequirerData with hostnames as plain strings, each checked on its own afterwards."""
+
+    hostnames: Annotated[list[str], Field(max_length=MAX_HOSTNAMES)]  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One relation's request for hostnames in one namespace."""
+
+    relation_id: int
+    namespace: str
+    application: str
+    hostnames: tuple[str, ...] = ()
+    """Valid hostnames, de-duplicated, in request order."""
+    invalid: tuple[tuple[str, str], ...] = ()
+    """(hostname as sent, why it is refused)."""
+    answered: bool = True
+    """False for stand-in claims that keep a broken requester's hostnames held (no answer)."""
+
+    @property
+    def wants_default(self) -> bool:
+        """The configurator set no hostname: it is served under the gateway's own one."""
+        return not self.hostnames and not self.invalid
+
+
+@dataclass(frozen=True)
+class BrokenRequest:
+    """A requester whose databag does not validate: reported, its last answer left alone."""
+
+    relation_id: int
+    application: str
+    error: DataError
+    previous: ProviderData | None = field(default=None)
+
+
+def read_claim(
+    relation_id: int,
+    remote_app: str | None,
+    data: RequirerData | DataError | None,
+    databag: Mapping[str, str] | None,
+    previous: ProviderData | None,
+) -> Claim | BrokenRequest | None:
+    """Turn one relation's request into a claim; None when it asked for nothing yet."""
+    if data is None:
+        return None
+    if isinstance(data, RequirerData):
+        return Claim(relation_id, data.namespace, data.application, tuple(data.hostnames))
+    lenient = (
+        decode(_LenientRequest, databag)
+        if data.field == "hostnames" and databag is not None
+        else None
+    )
+    if not isinstance(lenient, _LenientRequest):
+        return BrokenRequest(relation_id, remote_app or "unknown application", data, previous)
+    valid: list[str] = []
+    invalid: list[tuple[str, str]] = []
+    for hostname in lenient.hostnames:
+        try:
+            validate_hostname(hostname)
+        except ValueError as error:
+            invalid.append((hostname, str(error)))
+            continue
+        if hostname not in valid:
+            valid.append(hostname)
+    return Claim(relation_id, lenient.namespace, lenient.application, tuple(valid), tuple(invalid))
+
+
+def held_claims(
+    broken: BrokenRequest, held: Mapping[str | None, frozenset[str]], external: str | None
+) -> list[Claim]:
+    """Stand-in claims that keep what a broken requester was last given.
+
+    A bad databag must not take a tenant offline; its namespaces come from the Gateway's
+    holders, since the last answer does not name them.
+    """
+    if broken.previous is None:
+        return []
+    claims: list[Claim] = []
+    for accepted in broken.previous.accepted:
+        name = accepted.hostname
+        default = name is None or name == external
+        hostnames = () if default or name is None else (name,)
+        claims.extend(
+            Claim(broken.relation_id, namespace, broken.application, hostnames, answered=False)
+            for namespace in sorted(held.get(name, frozenset()))
+        )
+    return claims
+
+
+def certificate_hostnames(
+    claims: list[Claim], broken: list[BrokenRequest], external: str | None
+) -> list[str]:
+    """Every hostname that may get an HTTPS listener, hence a certificate request.
+
+    Pure (relation data and config only) because the TLS library resolves it in its own event
+    handlers; hostnames refused for conflict are held by another namespace and so are wanted
+    anyway, and hostnames over capacity get theirs ahead of time.
+    """
+    wanted = {hostname for claim in claims for hostname in claim.hostnames}
+    for request in broken:
+        if request.previous is not None:
+            wanted.update(a.hostname for a in request.previous.accepted if a.hostname)
+    if external:
+        wanted.add(external)
+    return sorted(wanted)

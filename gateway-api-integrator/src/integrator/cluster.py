@@ -1,0 +1,58 @@
+"""Reads from the Kubernetes API the reconcile needs besides applying: thin, no decisions.
+
+Every failure is raised as a kube_apply KubeError, which the charm turns into a status.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from lightkube import ApiError, Client, ConfigError
+
+from kube_apply import Gateway, GatewayClass, Unavailable, classify
+from kube_apply.errors import API_ERRORS
+
+T = TypeVar("T")
+
+
+def guarded(call: Callable[[], T]) -> T:
+    """Run an API call, turning its failure into a KubeError."""
+    try:
+        return call()
+    except API_ERRORS as error:
+        raise classify(error) from error
+
+
+def _get_or_none(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ApiError as error:
+        if error.status.code == 404:
+            return None
+        raise classify(error) from error
+    except API_ERRORS as error:
+        raise classify(error) from error
+
+
+def connect(app: str, namespace: str) -> Client:
+    """A client acting as the application (the field manager of everything it applies)."""
+    try:
+        return Client(field_manager=app, namespace=namespace)
+    except ConfigError as error:
+        raise Unavailable(f"no Kubernetes API configuration: {error}") from error
+
+
+def read_gateway(client: Client, name: str, namespace: str) -> dict | None:
+    """The Gateway under our name, ours or not, with its status; None when absent."""
+    found = _get_or_none(lambda: client.get(Gateway, name, namespace=namespace))
+    return found.to_dict() if found is not None else None
+
+
+def gateway_class_names(client: Client) -> list[str]:
+    """Every GatewayClass in the cluster (cluster scope: needs `juju trust --scope=cluster`)."""
+    listed: list[Any] = guarded(lambda: list(client.list(GatewayClass)))
+    return sorted(str(item.metadata.name) for item in listed if item.metadata)
+
+
+def gateway_class_exists(client: Client, name: str) -> bool:
+    """Whether the configured GatewayClass is there."""
+    return _get_or_none(lambda: client.get(GatewayClass, name)) is not None

@@ -1,0 +1,187 @@
+"""Who gets which hostname: pure tests of claims and arbitration."""
+
+import pytest
+
+from gateway_route import DataError, RequirerData, encode
+from integrator.arbitration import arbitrate
+from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
+
+
+def decide(claims, *, held=None, external=None, enforce=False, per_hostname=2, max_listeners=64):
+    return arbitrate(
+        claims,
+        held=held or {},
+        external_hostname=external,
+        enforce_https=enforce,
+        listeners_per_hostname=per_hostname,
+        max_listeners=max_listeners,
+    )
+
+
+def reasons(arbitration, relation_id):
+    return {(r.hostname, r.reason.value) for r in arbitration.refused.get(relation_id, ())}
+
+
+def test_new_hostname_goes_to_the_lowest_relation_id():
+    result = decide(
+        [Claim(7, "late", "b", ("a.example.com",)), Claim(3, "early", "a", ("a.example.com",))]
+    )
+    assert result.served[0].namespaces == {"early"}
+    assert reasons(result, 7) == {("a.example.com", "conflict")}
+
+
+def test_current_holder_keeps_hostname_against_lower_relation_id():
+    claims = [
+        Claim(3, "newcomer", "b", ("a.example.com",)),
+        Claim(9, "holder", "a", ("a.example.com",)),
+    ]
+    result = decide(claims, held={"a.example.com": frozenset({"holder"})})
+    assert result.served[0].namespaces == {"holder"}
+    assert reasons(result, 3) == {("a.example.com", "conflict")}
+
+
+def test_conflict_message_names_the_holder():
+    result = decide(
+        [
+            Claim(1, "shop", "shop-web", ("a.example.com",)),
+            Claim(2, "blog", "b", ("a.example.com",)),
+        ]
+    )
+    (refusal,) = result.refused[2]
+    assert "namespace shop" in refusal.message
+    assert "shop-web" in refusal.message
+
+
+def test_same_namespace_claimants_share_a_hostname():
+    result = decide(
+        [Claim(1, "shop", "web", ("a.example.com",)), Claim(2, "shop", "api", ("a.example.com",))]
+    )
+    assert result.served[0].relation_ids == {1, 2}
+    assert not result.refused
+
+
+def test_holder_that_stopped_asking_releases_the_hostname():
+    result = decide(
+        [Claim(5, "blog", "b", ("a.example.com",))], held={"a.example.com": frozenset({"shop"})}
+    )
+    assert result.served[0].namespaces == {"blog"}
+
+
+def test_invalid_hostnames_are_refused_and_the_rest_served():
+    claim = Claim(
+        1, "shop", "web", ("a.example.com",), invalid=(("Bad_Host", "must be lowercase"),)
+    )
+    result = decide([claim])
+    assert [s.hostname for s in result.served] == ["a.example.com"]
+    assert reasons(result, 1) == {("Bad_Host", "invalid")}
+
+
+def test_hostnameless_claims_share_the_bare_listener_without_external_hostname():
+    result = decide([Claim(1, "shop", "web"), Claim(2, "blog", "b")])
+    assert [(s.hostname, s.namespaces) for s in result.served] == [(None, {"shop", "blog"})]
+
+
+def test_hostnameless_claims_share_the_external_hostname():
+    result = decide([Claim(1, "shop", "web"), Claim(2, "blog", "b")], external="gw.example.com")
+    assert [(s.hostname, s.namespaces) for s in result.served] == [
+        ("gw.example.com", {"shop", "blog"})
+    ]
+
+
+def test_external_hostname_is_served_with_no_claimant():
+    result = decide([], external="gw.example.com")
+    assert [(s.hostname, s.namespaces) for s in result.served] == [("gw.example.com", set())]
+
+
+def test_hostnameless_claim_under_enforcement_without_external_hostname_is_invalid():
+    result = decide([Claim(1, "shop", "web")], enforce=True)
+    assert not result.served
+    (refusal,) = result.refused[1]
+    assert refusal.reason.value == "invalid"
+    assert "external-hostname" in refusal.message
+
+
+def test_explicit_claim_of_the_external_hostname_is_refused():
+    result = decide([Claim(1, "shop", "web", ("gw.example.com",))], external="gw.example.com")
+    assert reasons(result, 1) == {("gw.example.com", "conflict")}
+
+
+@pytest.mark.parametrize(("per_hostname", "served"), [(2, 32), (1, 64)])
+def test_capacity_follows_listeners_per_hostname(per_hostname, served):
+    claims = [Claim(i, f"ns{i}", "a", (f"h{i:03}.example.com",)) for i in range(1, 71)]
+    result = decide(claims, per_hostname=per_hostname)
+    assert len(result.served) == served
+    assert reasons(result, 70) == {("h070.example.com", "capacity")}
+
+
+def test_capacity_keeps_hostnames_already_served_first():
+    claims = [Claim(1, "a", "a", ("new.example.com",)), Claim(2, "b", "b", ("old.example.com",))]
+    result = decide(claims, held={"old.example.com": frozenset({"b"})}, max_listeners=2)
+    assert [s.hostname for s in result.served] == ["old.example.com"]
+    assert reasons(result, 1) == {("new.example.com", "capacity")}
+
+
+def test_capacity_serves_the_default_hostname_first():
+    claims = [Claim(1, "a", "a", ("x.example.com",)), Claim(2, "b", "b")]
+    result = decide(claims, external="gw.example.com", max_listeners=2)
+    assert [s.hostname for s in result.served] == ["gw.example.com"]
+
+
+def raw(namespace="shop", hostnames=("a.example.com",)):
+    return {
+        "version": "1",
+        "namespace": f'"{namespace}"',
+        "application": '"web"',
+        "hostnames": "[" + ", ".join(f'"{h}"' for h in hostnames) + "]",
+    }
+
+
+def test_read_claim_keeps_valid_hostnames_when_one_is_invalid():
+    databag = raw(hostnames=("a.example.com", "*.example.com", "a.example.com"))
+    claim = read_claim(4, "cfg", DataError("hostnames", "[1]: wildcards"), databag, None)
+    assert isinstance(claim, Claim)
+    assert claim.hostnames == ("a.example.com",)
+    assert [h for h, _ in claim.invalid] == ["*.example.com"]
+
+
+def test_read_claim_reports_other_errors_as_broken():
+    databag = {**raw(), "namespace": '"Not A Namespace"'}
+    error = DataError("namespace", "bad")
+    result = read_claim(4, "cfg", error, databag, None)
+    assert isinstance(result, BrokenRequest)
+    assert result.error == error
+
+
+def test_read_claim_of_valid_data():
+    data = RequirerData(namespace="shop", application="web", hostnames=["a.example.com"])
+    claim = read_claim(4, "cfg", data, encode(data), None)
+    assert claim == Claim(4, "shop", "web", ("a.example.com",))
+
+
+def test_held_claims_keep_a_broken_requesters_hostnames_for_the_holder():
+    from gateway_route import Accepted, ParentRef, ProviderData
+
+    parent = ParentRef(
+        name="g", namespace="infra", section_name="http-a.example.com", protocol="HTTP", port=80
+    )
+    previous = ProviderData(
+        gateway_name="g",
+        gateway_namespace="infra",
+        https_mode="disabled",
+        hsts_max_age=0,
+        addresses=[],
+        accepted=[Accepted(hostname="a.example.com", parents=[parent])],
+        refused=[],
+    )
+    broken = BrokenRequest(4, "cfg", DataError("version", "is missing"), previous)
+    stand_ins = held_claims(broken, {"a.example.com": frozenset({"shop"})}, None)
+    assert stand_ins == [Claim(4, "shop", "cfg", ("a.example.com",), answered=False)]
+    assert certificate_hostnames([], [broken], None) == ["a.example.com"]
+
+
+def test_certificate_hostnames_include_external_and_deduplicate():
+    claims = [Claim(1, "a", "a", ("x.example.com",)), Claim(2, "b", "b", ("x.example.com",))]
+    assert certificate_hostnames(claims, [], "gw.example.com") == [
+        "gw.example.com",
+        "x.example.com",
+    ]

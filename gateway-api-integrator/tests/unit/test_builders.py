@@ -1,0 +1,296 @@
+"""Pure builders: listeners, Gateway, Secrets, redirect route, certificates, config, status."""
+
+import base64
+import re
+from datetime import UTC, datetime, timedelta
+
+import ops
+import pytest
+from charmlibs.interfaces.tls_certificates import (
+    Certificate,
+    CertificateSigningRequest,
+    PrivateKey,
+    ProviderCertificate,
+)
+
+from integrator import gateway
+from integrator.arbitration import Served
+from integrator.config import ConfigError, load_config
+from integrator.listeners import attachments, https_mode, listener_name, plan_listeners
+from integrator.status import leader_status
+from integrator.tls import certificate_request, usable_certificates
+from tls_provider import TLSProvider
+
+SECTION_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+LONG = ".".join(["a" * 60] * 4)  # 243 characters, a valid hostname
+
+
+def secret(hostname):
+    return gateway.secret_name("gw", hostname)
+
+
+def served(hostname, *namespaces):
+    return Served(hostname, frozenset(namespaces), frozenset({1}))
+
+
+@pytest.mark.parametrize("hostname", ["a.example.com", LONG])
+@pytest.mark.parametrize("protocol", ["HTTP", "HTTPS"])
+def test_listener_names_are_valid_section_names(protocol, hostname):
+    name = listener_name(protocol, hostname)
+    assert SECTION_NAME.match(name)
+    assert len(name) <= 253
+
+
+def test_listener_names_are_readable_and_distinct():
+    assert listener_name("HTTP", "a.example.com") == "http-a.example.com"
+    assert listener_name("HTTPS", "a.example.com") == "https-a.example.com"
+    assert listener_name("HTTP", LONG) != listener_name("HTTP", LONG[:-1] + "b")
+
+
+@pytest.mark.parametrize(
+    ("enforce", "related", "mode"),
+    [
+        (True, True, "enforced"),
+        (True, False, "enforced"),
+        (False, True, "enabled"),
+        (False, False, "disabled"),
+    ],
+)
+def test_https_mode(enforce, related, mode):
+    assert https_mode(enforce, related) == mode
+
+
+@pytest.mark.parametrize(
+    ("mode", "certified", "expected"),
+    [
+        ("disabled", set(), [("http-a.example.com", "HTTP", True)]),
+        ("enabled", set(), [("http-a.example.com", "HTTP", True)]),
+        (
+            "enabled",
+            {"a.example.com"},
+            [("http-a.example.com", "HTTP", True), ("https-a.example.com", "HTTPS", True)],
+        ),
+        ("enforced", set(), [("http", "HTTP", False)]),
+        (
+            "enforced",
+            {"a.example.com"},
+            [("http-a.example.com", "HTTP", False), ("https-a.example.com", "HTTPS", True)],
+        ),
+    ],
+)
+def test_listener_plan_per_mode(mode, certified, expected):
+    specs = plan_listeners([served("a.example.com", "shop")], mode, certified, secret)
+    assert [(s.name, s.protocol, s.tenant) for s in specs] == expected
+
+
+def test_enforced_http_listener_admits_only_the_gateway_namespace():
+    specs = plan_listeners(
+        [served("a.example.com", "shop")], "enforced", {"a.example.com"}, secret
+    )
+    http = gateway.listener(specs[0])
+    assert http["allowedRoutes"]["namespaces"] == {"from": "Same"}
+
+
+def test_listener_admits_one_namespace_by_label():
+    (spec,) = plan_listeners([served("a.example.com", "shop")], "disabled", set(), secret)
+    assert gateway.listener(spec)["allowedRoutes"]["namespaces"] == {
+        "from": "Selector",
+        "selector": {"matchLabels": {"kubernetes.io/metadata.name": "shop"}},
+    }
+
+
+def test_listener_admits_several_namespaces_with_in():
+    (spec,) = plan_listeners([served(None, "shop", "blog")], "disabled", set(), secret)
+    entry = gateway.listener(spec)
+    assert "hostname" not in entry
+    assert entry["allowedRoutes"]["namespaces"]["selector"] == {
+        "matchExpressions": [
+            {"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["blog", "shop"]}
+        ]
+    }
+
+
+def test_https_listener_terminates_with_the_hostname_secret():
+    specs = plan_listeners([served("a.example.com", "shop")], "enabled", {"a.example.com"}, secret)
+    https = gateway.listener(specs[1])
+    assert https["port"] == 443
+    assert https["tls"] == {
+        "mode": "Terminate",
+        "certificateRefs": [{"group": "", "kind": "Secret", "name": "gw-tls-a.example.com"}],
+    }
+
+
+def test_nothing_served_gives_a_placeholder_listener():
+    (spec,) = plan_listeners([], "disabled", set(), secret)
+    assert (spec.name, spec.hostname, spec.namespaces, spec.tenant) == ("http", None, None, False)
+
+
+def test_attachments_are_the_tenant_listeners_of_a_hostname():
+    specs = plan_listeners(
+        [served("a.example.com", "shop")], "enforced", {"a.example.com"}, secret
+    )
+    assert [s.name for s in attachments(specs, "a.example.com")] == ["https-a.example.com"]
+
+
+def test_redirect_route_attaches_to_every_http_listener_without_port():
+    specs = plan_listeners(
+        [served("a.example.com", "shop"), served("b.example.com", "blog")],
+        "enforced",
+        {"a.example.com", "b.example.com"},
+        secret,
+    )
+    route = gateway.desired_redirect_route("gw-https-redirect", "gw", "infra", specs)
+    assert [p["sectionName"] for p in route["spec"]["parentRefs"]] == [
+        "http-a.example.com",
+        "http-b.example.com",
+    ]
+    (rule,) = route["spec"]["rules"]
+    assert rule["filters"] == [
+        {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
+    ]
+
+
+def test_tls_secret_holds_chain_and_key_base64():
+    obj = gateway.desired_tls_secret("s", "infra", "CHAIN\n", "KEY\n")
+    assert obj["type"] == "kubernetes.io/tls"
+    assert base64.b64decode(obj["data"]["tls.crt"]) == b"CHAIN\n"
+    assert base64.b64decode(obj["data"]["tls.key"]) == b"KEY\n"
+
+
+def test_holders_round_trip_through_the_gateway_annotation():
+    items = [served("a.example.com", "shop"), served(None, "blog", "shop")]
+    obj = gateway.desired_gateway("gw", "infra", "cls", [], items)
+    assert gateway.holders(obj) == {
+        "a.example.com": frozenset({"shop"}),
+        None: frozenset({"blog", "shop"}),
+    }
+
+
+def test_holders_fall_back_to_listeners_without_annotation():
+    specs = plan_listeners([served("a.example.com", "shop", "blog")], "disabled", set(), secret)
+    obj = gateway.desired_gateway("gw", "infra", "cls", specs, [])
+    del obj["metadata"]["annotations"]
+    assert gateway.holders(obj) == {"a.example.com": frozenset({"shop", "blog"})}
+
+
+def test_addresses_come_from_the_gateway_status():
+    obj = {
+        "status": {"addresses": [{"type": "IPAddress", "value": "10.0.0.1"}, {"type": "Hostname"}]}
+    }
+    assert gateway.addresses(obj) == ["10.0.0.1"]
+    assert gateway.addresses(None) == []
+
+
+# ----- certificates -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def key() -> PrivateKey:
+    return PrivateKey.generate(key_size=2048)
+
+
+def provided(tls: TLSProvider, key: PrivateKey, hostname: str, revoked: bool = False):
+    csr = certificate_request(hostname).generate_csr(key)
+    issued = tls.sign(str(csr))
+    return ProviderCertificate(
+        relation_id=1,
+        certificate=Certificate.from_string(issued.certificate),
+        certificate_signing_request=CertificateSigningRequest.from_string(issued.csr),
+        ca=Certificate.from_string(issued.ca),
+        chain=[Certificate.from_string(pem) for pem in issued.chain],
+        revoked=revoked,
+    )
+
+
+@pytest.fixture(scope="module")
+def tls() -> TLSProvider:
+    return TLSProvider()
+
+
+def test_usable_certificates_skip_revoked(tls, key):
+    assert (
+        usable_certificates([provided(tls, key, "a.example.com", revoked=True)], datetime.now(UTC))
+        == {}
+    )
+
+
+def test_usable_certificates_skip_expired(tls, key):
+    later = datetime.now(UTC) + timedelta(days=365)
+    assert usable_certificates([provided(tls, key, "a.example.com")], later) == {}
+
+
+def test_full_chain_does_not_repeat_the_leaf(tls, key):
+    usable = usable_certificates([provided(tls, key, "a.example.com")], datetime.now(UTC))
+    chain = usable["a.example.com"].full_chain
+    assert chain.count("BEGIN CERTIFICATE") == 2
+    assert chain.startswith(usable["a.example.com"].certificate.strip())
+
+
+def test_long_hostname_is_requested_in_the_san_only(key):
+    request = certificate_request(LONG)
+    csr = request.generate_csr(key)
+    assert csr.common_name == ""
+    assert csr.sans_dns == {LONG}
+    from charmlibs.interfaces.tls_certificates import CertificateRequestAttributes
+
+    # the library compares requests to CSRs read back; unequal would re-request every event
+    assert CertificateRequestAttributes.from_csr(csr, is_ca=False) == request
+
+
+# ----- config and status ------------------------------------------------------------------
+
+
+def test_config_defaults():
+    config = load_config({"enforce-https": True, "hsts-max-age": 31536000}, "gw")
+    assert (config.gateway_class, config.external_hostname, config.enforce_https) == (
+        None,
+        None,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "option"),
+    [
+        ({"external-hostname": "Not_A_Host"}, "external-hostname"),
+        ({"external-hostname": "*.example.com"}, "external-hostname"),
+        ({"hsts-max-age": -1}, "hsts-max-age"),
+    ],
+)
+def test_invalid_config_names_the_option_and_the_fix(raw, option):
+    with pytest.raises(ConfigError) as caught:
+        load_config(raw, "gw")
+    assert caught.value.option == option
+    assert f"juju config gw {option}=" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"blocked": ["x"], "pending_certificates": 1, "addresses": [], "served": 0},
+            ops.BlockedStatus("x"),
+        ),
+        (
+            {"blocked": [], "pending_certificates": 2, "addresses": [], "served": 0},
+            ops.WaitingStatus(
+                "waiting for certificates for 2 hostname(s) and the gateway address"
+            ),
+        ),
+        (
+            {"blocked": [], "pending_certificates": 0, "addresses": [], "served": 1},
+            ops.WaitingStatus("waiting for the gateway address"),
+        ),
+        (
+            {
+                "blocked": [],
+                "pending_certificates": 0,
+                "addresses": ["10.0.0.1", "gw.example.com"],
+                "served": 3,
+            },
+            ops.ActiveStatus("3 hostname(s) served at 10.0.0.1, gw.example.com"),
+        ),
+    ],
+)
+def test_leader_status(kwargs, expected):
+    assert leader_status(**kwargs) == expected
