@@ -1,0 +1,49 @@
+"""The one Kubernetes cluster every simulated charm talks to."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+LOCAL_HOSTS = "127.0.0.1,localhost"
+
+
+class SharedCluster(Protocol):
+    """What the simulation needs from `kubedouble.KubeDouble` (a started one)."""
+
+    def ensure_namespace(self, name: str) -> None:
+        """Create the namespace if missing."""
+        ...
+
+    def kubeconfig(self, path: Path) -> Path:
+        """Write a kubeconfig for the cluster at `path` and return it."""
+        ...
+
+
+@contextlib.contextmanager
+def kubeconfig_env(path: Path | None) -> Iterator[None]:
+    """Point KUBECONFIG at the shared cluster for one charm run, then put everything back.
+
+    Charms build a plain `lightkube.Client()`, which reads KUBECONFIG when it is created and
+    honours proxy variables, so the double's 127.0.0.1 address is added to NO_PROXY as well.
+    """
+    if path is None:
+        yield
+        return
+    wanted = {"KUBECONFIG": str(path)}
+    for name in ("NO_PROXY", "no_proxy"):
+        current = os.environ.get(name, "")
+        wanted[name] = f"{current},{LOCAL_HOSTS}" if current else LOCAL_HOSTS
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
