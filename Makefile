@@ -5,7 +5,7 @@ VENV := .bootstrap-venv
 TOX := $(VENV)/bin/tox
 CHARMS := gateway-api-integrator gateway-route-configurator
 
-.PHONY: test lint unit fmt stage-libs pack clean
+.PHONY: test lint unit demo fmt stage-libs pack clean
 
 $(TOX):
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ lint: $(TOX)
 
 unit: $(TOX)
 	$(TOX) -e unit
+
+# make demo [SCENARIO=path/to/scenario.yaml] [OUT=dir]
+SCENARIO ?=
+OUT ?=
+demo: $(TOX)
+	$(TOX) -e demo -- $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(OUT),--out $(OUT))
 
 fmt: $(TOX)
 	$(TOX) exec -e lint -- ruff format .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -20,6 +21,10 @@ from celpy import celtypes
 from .cel_library import FUNCTIONS, KNOWN_NAMES
 from .cel_twins import TWINS, Twin, normalized
 from .structural import index, join
+
+# celpy logs every activation at DEBUG with the whole object repr; ops.testing turns the root
+# logger to DEBUG, which made one 16-rule HTTPRoute take seconds and trip the client's timeout.
+logging.getLogger("celpy").setLevel(logging.WARNING)
 
 _STRINGS = re.compile(
     r"""[rRbB]*("{3}[\s\S]*?"{3}|'{3}[\s\S]*?'{3}|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"""
