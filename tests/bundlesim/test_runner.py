@@ -1,0 +1,68 @@
+"""The runner: steps reach the simulation, the controller and the TLS provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bundlesim import BundleRun, parse_scenario, served_certificate, unit_status
+from bundlesim.report import render, table
+
+HOST = "shop.example.com"
+SMALL = {
+    "applications": {
+        "gw": {"charm": "gateway-api-integrator", "model": "infra"},
+        "ca": {"charm": "tls-provider", "model": "infra"},
+        "shop": {"charm": "workload", "model": "shop", "ingress": {"app": {"port": 8080}}},
+        "route": {
+            "charm": "gateway-route-configurator",
+            "model": "shop",
+            "config": {"hostname": HOST},
+        },
+    },
+    "relations": [["gw", "ca"], ["shop", "route"], ["route", "gw"]],
+}
+
+
+@pytest.fixture
+def run() -> Iterator[BundleRun]:
+    with BundleRun(parse_scenario(SMALL)) as bundle:
+        yield bundle
+
+
+def test_renewing_a_certificate_replaces_it_in_the_same_secret(run: BundleRun):
+    before = served_certificate(run.kube, HOST)
+    run.apply({"renew-certificate": HOST})
+    after = served_certificate(run.kube, HOST)
+    assert before is not None
+    assert after is not None
+    assert after[0] == before[0]
+    assert after[1].serial_number != before[1].serial_number
+
+
+def test_a_route_the_controller_rejects_blocks_its_configurator(run: BundleRun):
+    run.apply(
+        {"controller": {"reject": [{"route": "shop/shop", "reason": "NotAllowedByListeners"}]}}
+    )
+    assert unit_status(run, "route/0").startswith("blocked: HTTPRoute shop on infra/gw/https-")
+    assert run.url("shop") is None
+
+
+def test_a_controller_step_replaces_earlier_rejections(run: BundleRun):
+    run.apply({"controller": {"reject": [{"route": "shop/shop"}]}})
+    run.apply({"controller": {"reject": []}})
+    assert run.url("shop") == f"https://{HOST}/"
+
+
+def test_without_an_address_the_gateway_waits_for_one(run: BundleRun):
+    run.apply({"controller": {"addresses": []}})
+    assert unit_status(run, "gw/0") == "waiting: waiting for the gateway address"
+
+
+def test_report_lists_every_url(run: BundleRun):
+    assert f"shop      https://{HOST}/" in render(run)
+
+
+def test_table_continues_the_last_column_on_new_lines():
+    assert table(["a", "b"], [["x", "1\n2"]]).splitlines() == ["a  b", "-  -", "x  1", "   2"]

@@ -1,0 +1,129 @@
+"""Scenario files: what validates, and what each mistake is reported as."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bundlesim import SCENARIOS, ScenarioError, load_scenario, parse_scenario
+from bundlesim.scenario import ActionCall
+
+GATEWAY = {"charm": "gateway-api-integrator", "model": "infra"}
+
+
+def _with(**top: Any) -> dict[str, Any]:
+    return {"applications": {"gw": GATEWAY}, **top}
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_validates(path: Path):
+    assert load_scenario(path).applications
+
+
+def test_defaults_fill_cluster_and_controller():
+    scenario = parse_scenario(_with())
+    assert (scenario.cluster.gateway_api, scenario.cluster.gateway_classes) == (
+        "v1.6.1",
+        ["cilium"],
+    )
+    assert (scenario.controller.running, scenario.controller.addresses) == (True, ["10.0.0.1"])
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            {"applications": {"gw": {**GATEWAY, "units": 0}}},
+            "applications.gw.units: Input should be greater than or equal to 1",
+        ),
+        (
+            {"applications": {"gw": {**GATEWAY, "charm": "traefik"}}},
+            "applications.gw.charm: Input should be 'gateway-api-integrator', "
+            "'gateway-route-configurator', 'tls-provider' or 'workload'",
+        ),
+        (
+            {"applications": {"gw": {**GATEWAY, "modle": "x"}}},
+            "applications.gw.modle: Extra inputs are not permitted",
+        ),
+        (
+            {"applications": {"Gw": GATEWAY}},
+            "applications.Gw.[key]: String should match pattern '^[a-z][a-z0-9-]*$'",
+        ),
+        (
+            {"applications": {"gw": {**GATEWAY, "ingress": {"app": {"port": 1}}}}},
+            "applications.gw: ingress: only a workload writes ingress data, "
+            "not gateway-api-integrator",
+        ),
+        (
+            {"applications": {"ca": {"charm": "tls-provider", "config": {"a": 1}}}},
+            "applications.ca: config: a tls-provider stand-in has no config",
+        ),
+        (
+            _with(cluster={"gateway-api": "v1.0.0"}),
+            "cluster.gateway-api: Input should be 'v1.2.1' or 'v1.6.1'",
+        ),
+        (_with(relations=[["gw", "nope:ingress"]]), "relations[0][1]: unknown application 'nope'"),
+        (_with(steps=["dance"]), "steps[0].dance: Extra inputs are not permitted"),
+        (
+            _with(steps=[{"scale": {"gw": 2}, "remove": "gw"}]),
+            "steps[0]: a step has exactly one key, got: scale, remove",
+        ),
+        (_with(steps=[{"remove": "other"}]), "steps[0].remove: unknown application 'other'"),
+        (
+            _with(steps=[{"action": "gw/0"}]),
+            "steps[0].action: expected '<unit or app> <action> [key=value ...]', got 'gw/0'",
+        ),
+        (
+            _with(steps=[{"action": "gw/0 get-certificate hostname"}]),
+            "steps[0].action: parameter 'hostname' is not key=value",
+        ),
+        (
+            _with(controller={"reject": [{"route": "no-slash"}]}),
+            "controller.reject[0].route: String should match pattern",
+        ),
+    ],
+)
+def test_mistakes_are_reported_under_their_key(data: dict[str, Any], problem: str):
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data, "s.yaml")
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_file_that_is_not_yaml_is_reported(tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text("applications: [")
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        load_scenario(path)
+
+
+def test_a_missing_file_is_reported(tmp_path: Path):
+    with pytest.raises(ScenarioError, match="cannot read"):
+        load_scenario(tmp_path / "absent.yaml")
+
+
+def test_top_level_must_be_a_mapping():
+    with pytest.raises(ScenarioError, match="top level must be a mapping"):
+        parse_scenario(["applications"])
+
+
+def test_bare_settle_is_a_step():
+    (step,) = parse_scenario(_with(steps=["settle"])).steps
+    assert step.kind == "settle"
+
+
+def test_action_is_parsed_like_juju_run():
+    assert ActionCall.parse("gw/0 get-certificate hostname=a.example.com") == ActionCall(
+        target="gw/0", name="get-certificate", params={"hostname": "a.example.com"}
+    )
+
+
+def test_raw_ingress_needs_string_values():
+    data = {
+        "applications": {
+            "w": {"charm": "workload", "ingress": {"encoding": "raw", "app": {"port": 1}}}
+        }
+    }
+    with pytest.raises(ScenarioError, match="encoding raw needs string values"):
+        parse_scenario(data)

@@ -1,0 +1,42 @@
+"""Deploy shipped scenarios with adjustments, several per fixture: what the e2e tests share."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+from bundlesim.runner import BundleRun
+from bundlesim.scenario import parse_scenario
+from bundlesim.views import scenario_data
+
+
+class Deployer:
+    """`deploy("default", config={...}, steps=[...])`: a fresh run of a shipped scenario.
+
+    `config` maps application -> options merged into the scenario's; `steps` replaces its
+    steps. Every run is closed, and checked for API-double crashes, when the fixture ends.
+    """
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self.runs: list[BundleRun] = []
+
+    def __call__(
+        self,
+        name: str,
+        *,
+        config: dict[str, dict[str, Any]] | None = None,
+        steps: list[Any] | None = None,
+    ) -> BundleRun:
+        data = scenario_data(name)
+        for app, values in (config or {}).items():
+            data["applications"][app]["config"] = {
+                **data["applications"][app].get("config", {}),
+                **values,
+            }
+        if steps is not None:
+            data["steps"] = steps
+        run = self._stack.enter_context(BundleRun(parse_scenario(data, name)))
+        run.run_steps()
+        self.runs.append(run)
+        return run

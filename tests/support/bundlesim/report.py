@@ -1,0 +1,94 @@
+"""The demo's printed report: statuses, URLs, objects, certificate checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bundlesim.certificates import CertificateCheck
+from bundlesim.runner import ActionRecord, BundleRun
+from bundlesim.summaries import owned_objects, summary
+
+STAND_INS = ("tls-provider", "workload")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain text table; a newline in the last column continues it on the next lines."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    lines = []
+    for row in [headers, ["-" * len(h) for h in headers], *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        first, *more = str(row[-1]).split("\n")
+        lines.append("  ".join([*cells, first]).rstrip())
+        lines += [" " * indent + line for line in more]
+    return "\n".join(lines)
+
+
+def status_rows(run: BundleRun) -> list[list[str]]:
+    """One row per unit of each charm, and one per stand-in application."""
+    rows = []
+    for name, app in run.scenario.applications.items():
+        if name not in run.sim.apps:
+            rows.append([name, app.model, app.charm, "(removed)"])
+        elif app.charm in STAND_INS:
+            units = len(run.sim.units(name))
+            rows.append([name, app.model, app.charm, f"stand-in, {units} unit(s)"])
+        else:
+            status = run.sim.status(name)
+            for unit, unit_status in status.units.items():
+                leader = "*" if unit == status.leader else ""
+                rows.append([f"{unit}{leader}", app.model, app.charm, str(unit_status)])
+    return rows
+
+
+def url_rows(run: BundleRun) -> list[list[str]]:
+    """Every workload and the URL it was given (or that it has none)."""
+    return [[name, url or "(none published)"] for name, url in run.urls().items()]
+
+
+def object_rows(run: BundleRun) -> list[list[str]]:
+    """Every object a charm created, with a short summary."""
+    rows = []
+    for obj in owned_objects(run.objects()):
+        meta = obj["metadata"]
+        where = f"{meta.get('namespace', '')}/{meta['name']}"
+        rows.append([obj["kind"], where, "\n".join(summary(obj))])
+    return rows
+
+
+def _certificate_lines(check: CertificateCheck) -> list[str]:
+    rows = (
+        ("served from Secret", check.secret or "(no HTTPS listener for it)"),
+        ("subject", check.subject),
+        ("issuer", check.issuer),
+        ("serial", check.serial),
+        ("sha256 served", check.served or "-"),
+        ("sha256 signed", check.signed or "-"),
+        ("sha256 action", check.reported or "-"),
+    )
+    lines = [f"  {label:<20}{value}" for label, value in rows]
+    return [*lines, f"  matches: {'yes' if check.matches else 'NO'}"]
+
+
+def _action_lines(record: ActionRecord) -> list[str]:
+    outcome = record.outcome
+    if record.certificate is not None:
+        return _certificate_lines(record.certificate)
+    return [f"  failed: {outcome.failure}" if outcome.failure else f"  {dict(outcome.results)}"]
+
+
+def render(run: BundleRun) -> str:
+    """The whole report."""
+    parts = [
+        "Applications (* leader)",
+        table(["unit", "model", "charm", "status"], status_rows(run)),
+        "",
+        "URLs published to workloads",
+        table(["workload", "url"], url_rows(run)),
+        "",
+        "Objects created by the charms",
+        table(["kind", "namespace/name", "summary"], object_rows(run)),
+    ]
+    for record in run.actions:
+        parts += ["", f"juju run {record.call}", *_action_lines(record)]
+    return "\n".join(parts)

@@ -1,0 +1,223 @@
+"""Run a scenario: one KubeDouble, one modelsim Simulation, the real charms, the stand-ins.
+
+with BundleRun(load_scenario("scenarios/default.yaml")) as run:
+    run.run_steps()
+    run.urls()            # {"shop": "https://shop.example.com/", ...}
+    run.sim.statuses(), run.kube.objects()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import ops
+
+from bundlesim.certificates import CertificateCheck, check_certificate
+from bundlesim.scenario import ActionCall, Controller, Scenario, Step
+from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, workload_requirer
+from configurator.charm import GatewayRouteConfiguratorCharm
+from integrator.charm import GatewayApiIntegratorCharm
+from kubedouble import KubeDouble, samples
+from modelsim import ActionOutcome, Simulation, WorkloadRequirer
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CHARM_CLASSES: dict[str, tuple[type[ops.CharmBase], Path]] = {
+    "gateway-api-integrator": (
+        GatewayApiIntegratorCharm,
+        REPO_ROOT / "gateway-api-integrator" / "charmcraft.yaml",
+    ),
+    "gateway-route-configurator": (
+        GatewayRouteConfiguratorCharm,
+        REPO_ROOT / "gateway-route-configurator" / "charmcraft.yaml",
+    ),
+}
+CONTROLLER_NAME = "gateway.example.com/controller"
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionRecord:
+    """An action a step ran, and what came of it."""
+
+    call: ActionCall
+    outcome: ActionOutcome
+    certificate: CertificateCheck | None = None
+    """For get-certificate: served vs signed vs returned, taken right after the action ran."""
+
+
+class BundleRun:
+    """A scenario deployed on the simulation; `run_steps()` plays its steps.
+
+    Entering deploys every application (file order), makes every relation (file order) and
+    settles. Leaving stops the API double.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.kube = KubeDouble(scenario.cluster.gateway_api)
+        self.sim = Simulation(kube=self.kube)
+        self.controller: Controller = scenario.controller
+        self.tls: dict[str, TLSProviderApp] = {}
+        self.workloads: dict[str, WorkloadRequirer] = {}
+        self.actions: list[ActionRecord] = []
+        self._rejected: list[str] = []
+        self._started = False
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> BundleRun:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Deploy, relate, settle."""
+        self.kube.start()
+        self._started = True
+        for name in self.scenario.cluster.gateway_classes:
+            self.kube.seed(samples.gateway_class_body(name, CONTROLLER_NAME))
+        self._set_rejections(self.controller)
+        self.sim.between_rounds(self._controller_round)
+        for name, app in self.scenario.applications.items():
+            if app.charm in CHARM_CLASSES:
+                charm, meta = CHARM_CLASSES[app.charm]
+                self.sim.add_app(
+                    name,
+                    charm,
+                    meta,
+                    model=app.model,
+                    units=app.units,
+                    config=app.config,
+                    trusted=app.trust,
+                )
+            elif app.charm == "tls-provider":
+                self.tls[name] = TLSProviderApp()
+                self.sim.add_participant(name, self.tls[name], model=app.model, units=app.units)
+            else:
+                self.workloads[name] = workload_requirer(name, app.model, app.ingress)
+                self.sim.add_participant(
+                    name, self.workloads[name], model=app.model, units=app.units
+                )
+        for a, b in self.scenario.relations:
+            self.sim.relate(a, b)
+        self.settle()
+
+    def close(self) -> None:
+        """Stop the API double and drop the simulation's kubeconfig."""
+        self.sim.close()
+        if self._started:
+            self.kube.stop()
+            self._started = False
+
+    # ----------------------------------------------------------------- playing
+
+    def settle(self) -> None:
+        """Let the model go idle, then one update-status tick, then idle again.
+
+        Juju sends no event when the controller writes object status; charms see it at their
+        next event, at the latest update-status. One tick stands in for that timer.
+        """
+        self.sim.settle()
+        self.sim.update_status()
+        self.sim.settle()
+
+    def run_steps(self) -> None:
+        """Play every step of the scenario, settling after each."""
+        for step in self.scenario.steps:
+            self.apply(step)
+
+    def apply(self, step: Step | Mapping[str, Any] | str) -> None:
+        """Play one step (a Step, or as written in a scenario: `{"scale": {"app": 3}}`), settle."""
+        if not isinstance(step, Step):
+            step = Step.model_validate(step)
+        sim = self.sim
+        if step.action is not None:
+            self.actions.append(self._run_action(step.action))
+        for app, values in (step.config or {}).items():
+            sim.set_config(app, values)
+        if step.relate is not None:
+            sim.relate(*step.relate)
+        if step.unrelate is not None:
+            sim.unrelate(*step.unrelate)
+        for app, units in (step.scale or {}).items():
+            sim.scale(app, units)
+        if step.leader is not None:
+            sim.set_leader(step.leader.split("/")[0], step.leader)
+        if step.remove is not None:
+            sim.remove_app(step.remove)
+        if step.controller is not None:
+            changes = step.controller.model_dump(exclude_none=True)
+            self.controller = Controller.model_validate(self.controller.model_dump() | changes)
+            self._set_rejections(self.controller)
+        if step.renew_certificate is not None or step.revoke_certificate is not None:
+            self._tls_change(step.renew_certificate, step.revoke_certificate)
+        self.settle()
+
+    # ----------------------------------------------------------------- reading
+
+    def url(self, workload: str) -> str | None:
+        """The URL in the workload's live ingress relation (None: unpublished, or no relation)."""
+        end = f"{workload}:{INGRESS_ENDPOINT}"
+        answer = None
+        for relation in self.sim.databags():
+            if end in relation["ends"]:
+                provider = next(e for e in relation["ends"] if e != end).split(":")[0]
+                answer = relation["app_data"].get(provider, {}).get("ingress")
+        if not answer:
+            return None
+        try:
+            return str(json.loads(answer)["url"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def urls(self) -> dict[str, str | None]:
+        """Every still-deployed workload's URL, by workload application."""
+        return {name: self.url(name) for name in self.workloads if name in self.sim.apps}
+
+    def objects(self) -> list[dict[str, Any]]:
+        """Every object in the API double, sorted by kind, namespace, name."""
+        return sorted(self.kube.objects(), key=_object_key)
+
+    # ----------------------------------------------------------------- internals
+
+    def _run_action(self, call: ActionCall) -> ActionRecord:
+        outcome = self.sim.run_action(call.target, call.name, call.params)
+        if call.name != "get-certificate" or outcome.failure is not None:
+            return ActionRecord(call, outcome)
+        provider = next(iter(self.tls.values())).provider if self.tls else None
+        hostname = call.params.get("hostname", "")
+        check = check_certificate(self.kube, provider, hostname, outcome.results)
+        return ActionRecord(call, outcome, check)
+
+    def _controller_round(self, sim: Simulation) -> None:
+        del sim
+        if self.controller.running:
+            self.kube.controller.reconcile(addresses=tuple(self.controller.addresses))
+
+    def _set_rejections(self, controller: Controller) -> None:
+        # A controller step replaces the refusals: undo the previous ones first.
+        for route in self._rejected:
+            self.kube.controller.forget_rejection(*route.split("/", 1))
+        for rejection in controller.reject:
+            namespace, name = rejection.route.split("/", 1)
+            self.kube.controller.reject(namespace, name, rejection.reason, rejection.message)
+        self._rejected = [r.route for r in controller.reject]
+
+    def _tls_change(self, renew: str | None, revoke: str | None) -> None:
+        for name, app in self.tls.items():
+            if renew is not None:
+                app.provider.renew(renew)
+            if revoke is not None:
+                app.provider.revoke(revoke)
+            if name in self.sim.apps:
+                self.sim.refresh_participant(name)
+
+
+def _object_key(obj: dict[str, Any]) -> tuple[str, str, str]:
+    meta = obj.get("metadata", {})
+    return (obj.get("kind", ""), meta.get("namespace") or "", meta.get("name", ""))

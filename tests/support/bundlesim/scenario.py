@@ -1,0 +1,280 @@
+"""The scenario file: which applications, how they are related, the cluster, and what to do.
+
+A scenario is YAML, validated here with pydantic so a mistake is reported with the key it is
+under (`applications.shop.units: Input should be greater than or equal to 1`). The format is
+documented in docs/reference/scenarios.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+CharmKind = Literal[
+    "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload"
+]
+CHARMS_UNDER_TEST: frozenset[str] = frozenset(
+    {"gateway-api-integrator", "gateway-route-configurator"}
+)
+GatewayApiVersion = Literal["v1.2.1", "v1.6.1"]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=63)]
+ConfigValue = str | bool | int | float
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be run; each problem names the key it is under."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(f"{source}: " + "; ".join(self.problems))
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors: a typo must not silently become a default.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Ingress(_Strict):
+    """What a workload writes on its `ingress` relation (ingress v2)."""
+
+    app: dict[str, JsonValue] = Field(default_factory=dict)
+    units: dict[str, JsonValue] | None = None
+    encoding: Literal["json", "raw"] = "json"
+
+    @model_validator(mode="after")
+    def _raw_values_are_strings(self) -> Ingress:
+        if self.encoding == "raw":
+            for where, bag in (("app", self.app), ("units", self.units or {})):
+                for key, value in bag.items():
+                    if not isinstance(value, str):
+                        raise ValueError(f"{where}.{key}: encoding raw needs string values")
+        return self
+
+
+class Application(_Strict):
+    """One application: a charm under test, or a stand-in (TLS provider, workload)."""
+
+    charm: CharmKind
+    model: Name = "default"
+    units: int = Field(default=1, ge=1, le=10)
+    config: dict[str, ConfigValue] = Field(default_factory=dict)
+    trust: bool = True
+    ingress: Ingress | None = None
+
+    @model_validator(mode="after")
+    def _keys_fit_the_charm(self) -> Application:
+        if self.ingress is not None and self.charm != "workload":
+            raise ValueError(f"ingress: only a workload writes ingress data, not {self.charm}")
+        if self.config and self.charm not in CHARMS_UNDER_TEST:
+            raise ValueError(f"config: a {self.charm} stand-in has no config")
+        return self
+
+
+class Cluster(_Strict):
+    """The Kubernetes cluster: which Gateway API CRDs, which GatewayClasses."""
+
+    gateway_api: GatewayApiVersion = Field(default="v1.6.1", alias="gateway-api")
+    gateway_classes: list[Name] = Field(
+        default_factory=lambda: ["cilium"], alias="gateway-classes"
+    )
+
+
+class Rejection(_Strict):
+    """An HTTPRoute the controller refuses, as `namespace/name`."""
+
+    route: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9.-]+$")]
+    reason: str = "NotAllowedByListeners"
+    message: str = "refused by the scenario's controller"
+
+
+class Controller(_Strict):
+    """The Gateway API controller: whether it runs, the Gateway's addresses, what it refuses."""
+
+    running: bool = True
+    addresses: list[str] = Field(default_factory=lambda: ["10.0.0.1"])
+    reject: list[Rejection] = Field(default_factory=list)
+
+
+class ControllerChange(_Strict):
+    """A `controller` step: the keys given replace the controller's current ones."""
+
+    running: bool | None = None
+    addresses: list[str] | None = None
+    reject: list[Rejection] | None = None
+
+
+class ActionCall(_Strict):
+    """`juju run <unit-or-app> <action> key=value ...`, parsed."""
+
+    target: str
+    name: str
+    params: dict[str, str]
+
+    @classmethod
+    def parse(cls, text: str) -> ActionCall:
+        """Read `"gateway-api-integrator/0 get-certificate hostname=a.example.com"`."""
+        words = shlex.split(text)
+        if len(words) < 2:
+            raise ValueError(f"expected '<unit or app> <action> [key=value ...]', got {text!r}")
+        params: dict[str, str] = {}
+        for word in words[2:]:
+            key, sep, value = word.partition("=")
+            if not sep or not key:
+                raise ValueError(f"parameter {word!r} is not key=value")
+            params[key] = value
+        return cls(target=words[0], name=words[1], params=params)
+
+    @property
+    def app(self) -> str:
+        """The application the target unit (or app) belongs to."""
+        return self.target.split("/", 1)[0]
+
+    def __str__(self) -> str:
+        params = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.params.items())
+        return f"{self.target} {self.name} {params}".strip()
+
+
+class Step(_Strict):
+    """One thing the operator (or the world) does; exactly one key is set.
+
+    After every step the runner settles the model (see `BundleRun.settle`).
+    """
+
+    settle: bool | None = None
+    action: ActionCall | None = None
+    config: dict[str, dict[str, ConfigValue | None]] | None = None
+    relate: tuple[str, str] | None = None
+    unrelate: tuple[str, str] | None = None
+    scale: dict[str, int] | None = None
+    leader: str | None = None
+    remove: str | None = None
+    controller: ControllerChange | None = None
+    renew_certificate: str | None = Field(default=None, alias="renew-certificate")
+    revoke_certificate: str | None = Field(default=None, alias="revoke-certificate")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_word(cls, value: Any) -> Any:
+        # `- settle` reads better than `- settle: true`.
+        return {value: True} if isinstance(value, str) else value
+
+    @field_validator("action", mode="before")
+    @classmethod
+    def _parse_action(cls, value: Any) -> Any:
+        return ActionCall.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Step:
+        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(given) != 1:
+            keys = ", ".join(self.keys()) or "none"
+            raise ValueError(f"a step has exactly one key, got: {keys}")
+        return self
+
+    def keys(self) -> list[str]:
+        """The scenario keys set on this step (one, once validated)."""
+        fields = type(self).model_fields
+        return [fields[name].alias or name for name in fields if getattr(self, name) is not None]
+
+    @property
+    def kind(self) -> str:
+        """The step's key, as written in the scenario (`renew-certificate`, `scale`, ...)."""
+        return self.keys()[0]
+
+
+class Scenario(_Strict):
+    """A whole bundle run."""
+
+    description: str = ""
+    cluster: Cluster = Field(default_factory=Cluster)
+    controller: Controller = Field(default_factory=Controller)
+    applications: dict[Name, Application]
+    relations: list[tuple[str, str]] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_exist(self) -> Scenario:
+        problems = [
+            f"relations[{i}][{j}]: unknown application {end.split(':')[0]!r}"
+            for i, pair in enumerate(self.relations)
+            for j, end in enumerate(pair)
+            if end.split(":")[0] not in self.applications
+        ]
+        for i, step in enumerate(self.steps):
+            problems += [
+                f"steps[{i}].{step.kind}: unknown application {app!r}"
+                for app in _apps_named(step)
+                if app not in self.applications
+            ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def of_kind(self, charm: str) -> list[str]:
+        """Names of the applications running `charm`, in file order."""
+        return [name for name, app in self.applications.items() if app.charm == charm]
+
+
+def _apps_named(step: Step) -> list[str]:
+    """Applications a step refers to (to check they are declared)."""
+    names: list[str] = []
+    if step.action is not None:
+        names.append(step.action.app)
+    for pair in (step.relate, step.unrelate):
+        names += [end.split(":")[0] for end in pair or ()]
+    names += list(step.config or {}) + list(step.scale or {})
+    names += [value.split("/")[0] for value in (step.leader, step.remove) if value is not None]
+    return names
+
+
+def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate parsed YAML; raise ScenarioError naming each bad key."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, ["the top level must be a mapping with 'applications'"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(source, [_problem(e) for e in error.errors()]) from None
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as error:
+        raise ScenarioError(str(path), [f"cannot read: {error.strerror}"]) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(str(path), [f"not valid YAML: {error}"]) from None
+    return parse_scenario(data, str(path))
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    where = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            where += f"[{part}]"
+        elif part not in _UNION_TAGS:
+            where += f".{part}" if where else str(part)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+# pydantic puts the union member tried in `loc` (e.g. `str`, `tuple[str, str]`); a reader of a
+# scenario error only needs the key.
+_UNION_TAGS = frozenset({"str", "bool", "int", "float", "function-after[parse(), str]"})

@@ -1,0 +1,71 @@
+"""Applications that are not charms under test: the TLS provider and the workloads.
+
+Both are modelsim participants. The TLS provider answers the gateway's CSRs with certificates
+its own CA really signs (tls_provider), on an endpoint named like the real
+self-signed-certificates charm's. A workload writes the ingress v2 databags a scenario gives it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from pydantic import JsonValue
+
+from bundlesim.scenario import Ingress
+from modelsim import DatabagUpdate, Participant, RelationView, Simulation, WorkloadRequirer
+from tls_provider import TLSProvider
+
+TLS_ENDPOINT = "certificates"  # as self-signed-certificates names it
+INGRESS_ENDPOINT = "ingress"  # as workload charms using the ingress library name it
+
+
+class TLSProviderApp(Participant):
+    """The provider side of tls-certificates v4: sign every CSR in the requirer's app databag.
+
+    The gateway requests certificates in app mode (CSRs in its application databag), so unit
+    databags are not read.
+    """
+
+    def __init__(self, provider: TLSProvider | None = None) -> None:
+        # 2048-bit keys: what self-signed-certificates uses by default, and fast enough here.
+        self.provider = provider or TLSProvider(common_name="self-signed-certificates CA")
+        self.meta = {"provides": {TLS_ENDPOINT: {"interface": "tls-certificates"}}}
+
+    def on_relation_data(self, sim: Simulation, relation: RelationView) -> DatabagUpdate | None:
+        """Answer with a certificate for each CSR (the same one until renewed or revoked)."""
+        del sim
+        return DatabagUpdate(app=self.provider.answer(relation.remote_app_data))
+
+
+def workload_requirer(app: str, model: str, ingress: Ingress | None) -> WorkloadRequirer:
+    """A workload that writes `ingress` (JSON-encoded unless `encoding: raw`) on `ingress`.
+
+    With JSON encoding, `name` and `model` default to the application's own (as the ingress
+    library writes them) and unit databags default to the pod's `host`, so a scenario only has
+    to say `port`. `{unit}` in a unit value is replaced by the unit number.
+    """
+    if ingress is None:  # a workload that has not asked yet
+        return WorkloadRequirer(INGRESS_ENDPOINT, "ingress")
+    if ingress.encoding == "raw":
+        app_data = {key: str(value) for key, value in ingress.app.items()}
+        unit_template: Mapping[str, JsonValue] = ingress.units or {}
+    else:
+        app_data = _encoded({"name": app, "model": model, **ingress.app})
+        default_host = f"{app}-{{unit}}.{app}-endpoints.{model}.svc.cluster.local"
+        unit_template = ingress.units if ingress.units is not None else {"host": default_host}
+    raw = ingress.encoding == "raw"
+
+    def unit_data(number: int) -> dict[str, str]:
+        filled = {
+            key: value.replace("{unit}", str(number)) if isinstance(value, str) else value
+            for key, value in unit_template.items()
+        }
+        return {k: str(v) for k, v in filled.items()} if raw else _encoded(filled)
+
+    return WorkloadRequirer(INGRESS_ENDPOINT, "ingress", app_data=app_data, unit_data=unit_data)
+
+
+def _encoded(values: Mapping[str, JsonValue]) -> dict[str, str]:
+    # ingress v2 carries every value JSON-encoded, strings with their quotes.
+    return {key: json.dumps(value) for key, value in values.items()}
