@@ -4,8 +4,8 @@ Built from the same listener plan as the Gateway, so a configurator is only ever
 to a listener that exists.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused
 from integrator.arbitration import Arbitration
@@ -23,6 +23,16 @@ class Gateway:
     hsts_max_age: int
     addresses: tuple[str, ...]
     default_hostname: str | None
+    other_gateways: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Addresses of our further Gateways (where the cluster has no ListenerSet), by name."""
+
+    def addresses_for(self, parents: Sequence[ParentRef]) -> list[str]:
+        """The main Gateway's addresses, then those of further Gateways `parents` use."""
+        found = list(self.addresses)
+        for parent in parents:
+            if parent.kind == "Gateway" and parent.name in self.other_gateways:
+                found.extend(a for a in self.other_gateways[parent.name] if a not in found)
+        return found
 
 
 def answer(
@@ -34,7 +44,8 @@ def answer(
     for served in arbitration.served_for(claim.relation_id):
         parents = [
             ParentRef(
-                name=gateway.name,
+                kind=spec.holder_kind,
+                name=spec.holder_name or gateway.name,
                 namespace=gateway.namespace,
                 section_name=spec.name,
                 protocol=spec.protocol,
@@ -59,7 +70,7 @@ def answer(
         https_mode=gateway.mode,
         # Strict-Transport-Security only makes sense once plain HTTP is gone.
         hsts_max_age=gateway.hsts_max_age if gateway.mode == "enforced" else 0,
-        addresses=list(gateway.addresses),
+        addresses=gateway.addresses_for([p for item in accepted for p in item.parents]),
         default_hostname=gateway.default_hostname,
         accepted=accepted,
         refused=refused,

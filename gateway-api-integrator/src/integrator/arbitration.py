@@ -1,8 +1,10 @@
-"""Who gets which hostname: conflicts, the gateway's default hostname, and listener capacity.
+"""Who gets which hostname: conflicts and the gateway's default hostname.
 
-Pure. The first claimant keeps a hostname: current holders come from the Gateway (see
-`gateway.holders`), so the decision survives pod restarts and leader changes; among new
-claimants the lowest relation id wins, which is the oldest relation in Juju.
+Pure. The first claimant keeps a hostname: current holders come from the Gateway and its
+ListenerSets (see `gateway.holders`), so the decision survives pod restarts and leader changes;
+among new claimants the lowest relation id wins, which is the oldest relation in Juju. There is
+no capacity limit here: hostnames past one Gateway's 64 listeners are placed on further
+listener holders (placement.py).
 """
 
 from collections.abc import Mapping, Sequence
@@ -10,9 +12,6 @@ from dataclasses import dataclass, field
 
 from gateway_route import RefusalReason, Refused
 from integrator.claims import Claim
-
-MAX_LISTENERS = 64
-"""Gateway API caps `spec.listeners` at 64 (FIELD-NOTES, gateway-api#4519)."""
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,17 @@ class Served:
     namespaces: frozenset[str]
     """May be empty for the gateway's default hostname when nobody uses it yet."""
     relation_ids: frozenset[int]
+    default: bool = False
+    """The bare address or the gateway's external-hostname: always on the main Gateway."""
 
 
 @dataclass(frozen=True)
 class Arbitration:
-    """The outcome: what is served, in priority order, and each relation's refusals."""
+    """The outcome: what is served, in priority order, and each relation's refusals.
+
+    Priority: the default first, then hostnames already served, then the oldest asks; listener
+    placement follows it, so the order is part of what keeps placement stable.
+    """
 
     served: tuple[Served, ...]
     refused: Mapping[int, tuple[Refused, ...]] = field(default_factory=dict)
@@ -98,8 +103,6 @@ def arbitrate(
     held: Mapping[str | None, frozenset[str]],
     external_hostname: str | None,
     enforce_https: bool,
-    listeners_per_hostname: int,
-    max_listeners: int = MAX_LISTENERS,
 ) -> Arbitration:
     """Decide every claim.
 
@@ -108,8 +111,6 @@ def arbitrate(
         held: hostname (None: bare address) -> namespaces it is served for right now.
         external_hostname: the gateway's default hostname, shared by configurators that set none.
         enforce_https: with no default hostname, hostname-less requests are then unservable.
-        listeners_per_hostname: 2 when hostnames get HTTPS listeners, else 1.
-        max_listeners: the Gateway's listener limit.
     """
     refusals: dict[int, list[Refused]] = {}
     by_key = _group(claims, external_hostname, enforce_https, refusals)
@@ -118,7 +119,8 @@ def arbitrate(
     for key, claimants in by_key.items():
         if key is None or key == external_hostname:
             namespaces = frozenset(claim.namespace for claim in claimants)
-            decided.append(Served(key, namespaces, frozenset(c.relation_id for c in claimants)))
+            relation_ids = frozenset(c.relation_id for c in claimants)
+            decided.append(Served(key, namespaces, relation_ids, default=True))
             continue
         winner = _winner(key, claimants, held.get(key, frozenset()))
         winners = [claim for claim in claimants if claim.namespace == winner]
@@ -135,54 +137,15 @@ def arbitrate(
                 )
         decided.append(Served(key, frozenset({winner}), frozenset(c.relation_id for c in winners)))
 
-    served = _within_capacity(
-        decided,
-        by_key=by_key,
-        held=held,
-        external_hostname=external_hostname,
-        listeners_per_hostname=listeners_per_hostname,
-        max_listeners=max_listeners,
-        refusals=refusals,
-    )
+    served = sorted(decided, key=lambda item: _priority(item, held))
     return Arbitration(
         served=tuple(served),
         refused={rid: tuple(items) for rid, items in sorted(refusals.items())},
     )
 
 
-def _within_capacity(
-    decided: list[Served],
-    *,
-    by_key: Mapping[str | None, list[Claim]],
-    held: Mapping[str | None, frozenset[str]],
-    external_hostname: str | None,
-    listeners_per_hostname: int,
-    max_listeners: int,
-    refusals: dict[int, list[Refused]],
-) -> list[Served]:
-    """Keep what fits: the default first, then hostnames already served, then the oldest asks."""
-
-    def priority(item: Served) -> tuple[int, int, str]:
-        default = item.hostname is None or item.hostname == external_hostname
-        tier = 0 if default else 1 if item.hostname in held else 2
-        oldest = min(item.relation_ids, default=0) if tier == 2 else 0
-        return (tier, oldest, item.hostname or "")
-
-    kept: list[Served] = []
-    used = 0
-    for item in sorted(decided, key=priority):
-        cost = 1 if item.hostname is None else listeners_per_hostname
-        if used + cost <= max_listeners:
-            kept.append(item)
-            used += cost
-            continue
-        for claim in by_key[item.hostname]:
-            _refuse(
-                refusals,
-                claim,
-                item.hostname or "",
-                "capacity",
-                f"the gateway has no listener left for {item.hostname or 'its address'} "
-                f"({max_listeners} per Gateway); remove unused hostnames",
-            )
-    return kept
+def _priority(item: Served, held: Mapping[str | None, frozenset[str]]) -> tuple[int, int, str]:
+    """The default first, then hostnames already served, then new ones by oldest relation."""
+    tier = 0 if item.default else 1 if item.hostname in held else 2
+    oldest = min(item.relation_ids, default=0) if tier == 2 else 0
+    return (tier, oldest, item.hostname or "")

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from lightkube import ApiError, Client, ConfigError
 
-from kube_apply import Gateway, GatewayClass, Unavailable, classify
+from kube_apply import Applier, Gateway, GatewayClass, ListenerSet, Owner, Unavailable, classify
+from kube_apply.apply import ResourceType
 from kube_apply.errors import API_ERRORS
 
 T = TypeVar("T")
@@ -56,3 +57,35 @@ def gateway_class_names(client: Client) -> list[str]:
 def gateway_class_exists(client: Client, name: str) -> bool:
     """Whether the configured GatewayClass is there."""
     return _get_or_none(lambda: client.get(GatewayClass, name)) is not None
+
+
+class ListingOnce(Applier):
+    """An Applier whose listing of each kind is made once and shared by the whole reconcile.
+
+    The reconcile reads our Gateways and ListenerSets to learn who holds what, then syncs: one
+    LIST per kind serves both. Lives for one hook only, so nothing stale carries over.
+    """
+
+    def __init__(self, client: Client, owner: Owner):
+        super().__init__(client, owner)
+        self._listed: dict[tuple[str, str | None], list[dict]] = {}
+
+    def owned(self, kind: ResourceType, namespace: str | None) -> list[dict]:
+        """Every object of `kind` we own in `namespace`, listed on first use."""
+        key = (kind._api_info.resource.kind, namespace)
+        if key not in self._listed:
+            self._listed[key] = super().owned(kind, namespace)
+        return self._listed[key]
+
+
+def owned_listener_sets(applier: Applier, namespace: str) -> list[dict] | None:
+    """Our ListenerSets; None when the cluster does not serve the kind (Gateway API < v1.5).
+
+    The LIST we need anyway doubles as discovery: a 404 on the collection means no such CRD.
+    """
+    try:
+        return applier.owned(ListenerSet, namespace)
+    except ApiError as error:
+        if error.status.code == 404:
+            return None
+        raise classify(error) from error

@@ -1,4 +1,4 @@
-"""Desired Kubernetes objects as plain dicts: the Gateway, TLS Secrets, the redirect route.
+"""Desired objects as plain dicts: Gateways, ListenerSets, TLS Secrets, the redirect routes.
 
 Pure: no API calls. kube_apply stamps the ownership labels and applies them.
 """
@@ -66,8 +66,21 @@ def desired_gateway(
     gateway_class: str,
     specs: Sequence[ListenerSpec],
     served: Sequence[Served],
+    *,
+    allow_listener_sets: bool = False,
 ) -> dict:
-    """The Gateway, with who holds which hostname recorded in an annotation."""
+    """A Gateway, with who holds which of its hostnames recorded in an annotation.
+
+    `allowedListeners` (Gateway API >= v1.5; the default admits no ListenerSet) is set only
+    when our ListenerSets need it: older CRDs do not know the field, and a Gateway that admits
+    ListenerSets from its namespace lets anyone who may write ListenerSets there add listeners.
+    """
+    spec: dict = {
+        "gatewayClassName": gateway_class,
+        "listeners": [listener(spec) for spec in specs],
+    }
+    if allow_listener_sets:
+        spec["allowedListeners"] = {"namespaces": {"from": "Same"}}
     return {
         "apiVersion": f"{GATEWAY_API_GROUP}/v1",
         "kind": "Gateway",
@@ -76,8 +89,37 @@ def desired_gateway(
             "namespace": namespace,
             "annotations": {HOLDERS_ANNOTATION: encode_holders(served)},
         },
+        "spec": spec,
+    }
+
+
+def desired_listener_set(
+    name: str,
+    namespace: str,
+    gateway: str,
+    specs: Sequence[ListenerSpec],
+    served: Sequence[Served],
+) -> dict:
+    """A ListenerSet attached to our Gateway: up to 64 more listeners, same address.
+
+    It lives beside the Gateway, so its certificateRefs and `from: Same` mean the gateway's
+    namespace and need no ReferenceGrant.
+    """
+    return {
+        "apiVersion": f"{GATEWAY_API_GROUP}/v1",
+        "kind": "ListenerSet",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "annotations": {HOLDERS_ANNOTATION: encode_holders(served)},
+        },
         "spec": {
-            "gatewayClassName": gateway_class,
+            "parentRef": {
+                "group": GATEWAY_API_GROUP,
+                "kind": "Gateway",
+                "name": gateway,
+                "namespace": namespace,
+            },
             "listeners": [listener(spec) for spec in specs],
         },
     }
@@ -98,27 +140,33 @@ def desired_tls_secret(name: str, namespace: str, full_chain: str, private_key: 
     }
 
 
+MAX_PARENT_REFS = 32
+"""An HTTPRoute holds at most 32 parentRefs (FIELD-NOTES)."""
+
+
 def desired_redirect_route(
     name: str, gateway: str, namespace: str, specs: Sequence[ListenerSpec]
 ) -> dict:
-    """Redirect every plain-HTTP listener to https with a 301.
+    """Redirect the plain-HTTP listeners in `specs` (at most 32) to https with a 301.
 
-    `sectionName` pins the route to the HTTP listeners (cilium/cilium#46359). No port is set:
-    the https default port is meant; real-cluster tests check Location (FIELD-NOTES:
-    aws-load-balancer-controller#4567, istio#44798). The 64-listener cap leaves at most 32 HTTP
-    listeners under enforcement, within the 32 parentRefs a route may have.
+    `sectionName` pins the route to the HTTP listeners (cilium/cilium#46359), on whichever
+    Gateway or ListenerSet holds each (`gateway` names the main Gateway). No port is set: the
+    https default port is meant; real-cluster tests check Location (FIELD-NOTES:
+    aws-load-balancer-controller#4567, istio#44798).
     """
     parents = [
         {
             "group": GATEWAY_API_GROUP,
-            "kind": "Gateway",
-            "name": gateway,
+            "kind": spec.holder_kind,
+            "name": spec.holder_name or gateway,
             "namespace": namespace,
             "sectionName": spec.name,
         }
         for spec in specs
         if spec.protocol == "HTTP"
     ]
+    if len(parents) > MAX_PARENT_REFS:
+        raise ValueError(f"{len(parents)} HTTP listeners for one route; split them first")
     return {
         "apiVersion": f"{GATEWAY_API_GROUP}/v1",
         "kind": "HTTPRoute",
@@ -139,6 +187,29 @@ def desired_redirect_route(
     }
 
 
+def desired_redirect_routes(
+    holder: str, gateway: str, namespace: str, specs: Sequence[ListenerSpec]
+) -> list[dict]:
+    """One holder's redirect routes: `<holder>-https-redirect`, then `-2`, ... per 32 listeners.
+
+    One placement slot holds at most 64 listeners, so at most 32 plain-HTTP ones under
+    enforcement and a single route; the split only guards the limit. A route per holder keeps a
+    tenant's change from rewriting the redirects of every other holder.
+    """
+    http = [spec for spec in specs if spec.protocol == "HTTP"]
+    base = redirect_route_name(holder)
+    chunks = [http[i : i + MAX_PARENT_REFS] for i in range(0, len(http), MAX_PARENT_REFS)]
+    return [
+        desired_redirect_route(
+            base if index == 0 else dns1123_subdomain(f"{base}-{index + 1}"),
+            gateway,
+            namespace,
+            chunk,
+        )
+        for index, chunk in enumerate(chunks)
+    ]
+
+
 def encode_holders(served: Sequence[Served]) -> str:
     """Canonical JSON: hostname ("" for the bare address) -> sorted namespaces."""
     holders = {item.hostname or "": sorted(item.namespaces) for item in served}
@@ -146,7 +217,7 @@ def encode_holders(served: Sequence[Served]) -> str:
 
 
 def holders(gateway: Mapping | None) -> dict[str | None, frozenset[str]]:
-    """Who is served what on an existing Gateway of ours (empty when there is none).
+    """Who is served what on an existing Gateway or ListenerSet of ours (empty for None).
 
     Read from our annotation; from the listeners' `allowedRoutes` when it is missing or
     unreadable (someone edited it), which loses only hostnames waiting for a certificate.

@@ -1,5 +1,6 @@
-"""Which listeners the Gateway has, and which of them each tenant attaches to. Pure."""
+"""Which listeners each holder (Gateway or ListenerSet) has, and which tenants attach to."""
 
+import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -14,6 +15,7 @@ HttpsMode = Literal["disabled", "enabled", "enforced"]
 Protocol = Literal["HTTP", "HTTPS"]
 
 BARE_LISTENER = "http"
+PLACEHOLDER_LISTENER = "placeholder"
 
 
 def listener_name(protocol: Protocol, hostname: str | None) -> str:
@@ -40,6 +42,9 @@ class ListenerSpec:
     """The TLS Secret (HTTPS only)."""
     tenant: bool = True
     """Whether configurators attach to it (False: the redirect route's or a placeholder)."""
+    holder_kind: Literal["Gateway", "ListenerSet"] = "Gateway"
+    holder_name: str | None = None
+    """The Gateway or ListenerSet it belongs to; None: the main Gateway."""
 
     @property
     def port(self) -> int:
@@ -54,13 +59,33 @@ def https_mode(enforce_https: bool, certificates_related: bool) -> HttpsMode:
     return "enabled" if certificates_related else "disabled"
 
 
+def placeholder(holder_kind: Literal["Gateway", "ListenerSet"], holder_name: str) -> ListenerSpec:
+    """The one listener of a holder whose hostnames all await certificates (it needs one).
+
+    A Gateway gets a bare HTTP listener. A ListenerSet gets one for a name under `.invalid`
+    (RFC 2606, never resolves), so it cannot collide with the parent Gateway's bare listener.
+    """
+    if holder_kind == "Gateway":
+        return ListenerSpec(BARE_LISTENER, "HTTP", None, None, tenant=False)
+    return ListenerSpec(
+        PLACEHOLDER_LISTENER,
+        "HTTP",
+        f"{holder_name}.invalid",
+        None,
+        tenant=False,
+        holder_kind="ListenerSet",
+        holder_name=holder_name,
+    )
+
+
 def plan_listeners(
     served: Sequence[Served],
     mode: HttpsMode,
     certified: Collection[str],
     secret_name: Callable[[str], str],
+    empty: ListenerSpec | None = None,
 ) -> list[ListenerSpec]:
-    """Listeners for everything served; a placeholder when nothing is (a Gateway needs one).
+    """Listeners for everything served; `empty` (default: a bare HTTP one) when nothing is.
 
     Every hostname gets its own HTTP listener: a hostname-less HTTP listener stops matching
     once hostname-specific HTTPS listeners exist on Cilium (cilium/cilium#36750, #44123).
@@ -95,8 +120,15 @@ def plan_listeners(
                 )
             )
     if not specs:
-        specs.append(ListenerSpec(BARE_LISTENER, "HTTP", None, None, tenant=False))
+        specs.append(empty or ListenerSpec(BARE_LISTENER, "HTTP", None, None, tenant=False))
     return specs
+
+
+def held_by(
+    specs: Sequence[ListenerSpec], kind: Literal["Gateway", "ListenerSet"], name: str
+) -> list[ListenerSpec]:
+    """`specs` marked as belonging to the holder `kind`/`name`."""
+    return [dataclasses.replace(spec, holder_kind=kind, holder_name=name) for spec in specs]
 
 
 def attachments(specs: Sequence[ListenerSpec], hostname: str | None) -> list[ListenerSpec]:

@@ -38,8 +38,12 @@ def leader_status(
     pending_certificates: int,
     addresses: Sequence[str],
     served: int,
+    unaddressed: Sequence[str] = (),
 ) -> ops.StatusBase:
-    """Blocked beats Waiting beats Active; every message says what to do or what is awaited."""
+    """Blocked beats Waiting beats Active; every message says what to do or what is awaited.
+
+    `unaddressed`: further Gateways (clusters without ListenerSet) that have no address yet.
+    """
     if blocked:
         return ops.BlockedStatus("; ".join(blocked))
     waiting = []
@@ -47,6 +51,8 @@ def leader_status(
         waiting.append(f"certificates for {pending_certificates} hostname(s)")
     if not addresses:
         waiting.append("the gateway address")
+    if unaddressed:
+        waiting.append(f"the address of Gateway {', '.join(unaddressed)}")
     if waiting:
         return ops.WaitingStatus("waiting for " + " and ".join(waiting))
     return ops.ActiveStatus(f"{served} hostname(s) served at {', '.join(addresses)}")

@@ -8,7 +8,7 @@ admitted by the real Gateway API CRD schemas and CEL rules.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,17 @@ def cluster(kube: KubeDouble) -> Cluster:
 @pytest.fixture
 def cluster_any(kube_any: KubeDouble) -> Cluster:
     return Cluster(kube_any)
+
+
+@pytest.fixture
+def cluster_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cluster]:
+    """A cluster with Gateway API v1.2.1, which has no ListenerSet."""
+    with KubeDouble("v1.2.1") as double:
+        monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path / "kubeconfig")))
+        for variable in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(variable, "127.0.0.1,localhost")
+        yield Cluster(double)
+    assert not double.internal_errors, "\n".join(double.internal_errors)
 
 
 class Flow:

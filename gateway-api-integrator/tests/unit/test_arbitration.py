@@ -1,21 +1,12 @@
 """Who gets which hostname: pure tests of claims and arbitration."""
 
-import pytest
-
 from gateway_route import DataError, RequirerData, encode
 from integrator.arbitration import arbitrate
 from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
 
 
-def decide(claims, *, held=None, external=None, enforce=False, per_hostname=2, max_listeners=64):
-    return arbitrate(
-        claims,
-        held=held or {},
-        external_hostname=external,
-        enforce_https=enforce,
-        listeners_per_hostname=per_hostname,
-        max_listeners=max_listeners,
-    )
+def decide(claims, *, held=None, external=None, enforce=False):
+    return arbitrate(claims, held=held or {}, external_hostname=external, enforce_https=enforce)
 
 
 def reasons(arbitration, relation_id):
@@ -106,25 +97,32 @@ def test_explicit_claim_of_the_external_hostname_is_refused():
     assert reasons(result, 1) == {("gw.example.com", "conflict")}
 
 
-@pytest.mark.parametrize(("per_hostname", "served"), [(2, 32), (1, 64)])
-def test_capacity_follows_listeners_per_hostname(per_hostname, served):
-    claims = [Claim(i, f"ns{i}", "a", (f"h{i:03}.example.com",)) for i in range(1, 71)]
-    result = decide(claims, per_hostname=per_hostname)
-    assert len(result.served) == served
-    assert reasons(result, 70) == {("h070.example.com", "capacity")}
+def test_every_hostname_is_served_however_many():
+    claims = [Claim(i, f"ns{i}", "a", (f"h{i:04}.example.com",)) for i in range(1, 1001)]
+    result = decide(claims)
+    assert len(result.served) == 1000
+    assert not result.refused
 
 
-def test_capacity_keeps_hostnames_already_served_first():
+def test_served_order_puts_hostnames_already_served_before_new_ones():
     claims = [Claim(1, "a", "a", ("new.example.com",)), Claim(2, "b", "b", ("old.example.com",))]
-    result = decide(claims, held={"old.example.com": frozenset({"b"})}, max_listeners=2)
-    assert [s.hostname for s in result.served] == ["old.example.com"]
-    assert reasons(result, 1) == {("new.example.com", "capacity")}
+    result = decide(claims, held={"old.example.com": frozenset({"b"})})
+    assert [s.hostname for s in result.served] == ["old.example.com", "new.example.com"]
 
 
-def test_capacity_serves_the_default_hostname_first():
+def test_served_order_puts_the_default_hostname_first():
     claims = [Claim(1, "a", "a", ("x.example.com",)), Claim(2, "b", "b")]
-    result = decide(claims, external="gw.example.com", max_listeners=2)
-    assert [s.hostname for s in result.served] == ["gw.example.com"]
+    result = decide(claims, external="gw.example.com")
+    assert [(s.hostname, s.default) for s in result.served] == [
+        ("gw.example.com", True),
+        ("x.example.com", False),
+    ]
+
+
+def test_new_hostnames_are_ordered_by_oldest_relation():
+    claims = [Claim(5, "a", "a", ("a.example.com",)), Claim(2, "b", "b", ("z.example.com",))]
+    result = decide(claims)
+    assert [s.hostname for s in result.served] == ["z.example.com", "a.example.com"]
 
 
 def raw(namespace="shop", hostnames=("a.example.com",)):

@@ -1,4 +1,4 @@
-"""Tenants: hostname conflicts, sharing, invalid requests, capacity and hostname-less asks."""
+"""Tenants: hostname conflicts, sharing, invalid requests and hostname-less asks."""
 
 import dataclasses
 
@@ -92,15 +92,6 @@ def test_answer_is_withdrawn_when_the_request_is(flow, cluster):
     out = flow.changed(flow.with_relation(out, emptied), 1)
     assert out.get_relation(1).local_app_data == {}
     assert set(cluster.listeners()) == {"http"}
-
-
-def test_hostnames_past_64_listeners_are_refused_for_capacity(flow, cluster, answer):
-    many = [f"h{i:02}.example.com" for i in range(64)]
-    before = flow.state(flow.route(1, "shop", many), flow.route(2, "blog", ["late.example.com"]))
-    out = flow.changed(before, 2)
-    assert len(cluster.listeners()) == 64
-    assert answer(out, 2).refusal_for("late.example.com").reason.value == "capacity"
-    assert len(answer(out, 1).accepted) == 64
 
 
 # ----- configurators that ask for no hostname ---------------------------------------------

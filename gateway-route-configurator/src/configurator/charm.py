@@ -86,14 +86,14 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         wanted_routes = routes(state)
         try:
             client = kube.client(self.app.name, self.model.name)
-            tls_served = kube.backend_tls_served(client, self.model.name)
+            applier = kube.applier(client, kube.owner(self.app.name, self.model.name))
+            tls_served = kube.backend_tls_served(applier, self.model.name)
             blocked_by_tls = state.scheme == "https" and not tls_served
             if blocked_by_tls:
                 desired = [obj for obj in desired if obj["kind"] == "Service"]
                 wanted_routes = []
             result = kube.sync(
-                client,
-                kube.owner(self.app.name, self.model.name),
+                applier,
                 desired,
                 self.model.name,
                 with_tls_policies=tls_served,
@@ -134,12 +134,12 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         self.gateway.withdraw()
         try:
             client = kube.client(self.app.name, self.model.name)
+            applier = kube.applier(client, kube.owner(self.app.name, self.model.name))
             result = kube.sync(
-                client,
-                kube.owner(self.app.name, self.model.name),
+                applier,
                 [],
                 self.model.name,
-                with_tls_policies=kube.backend_tls_served(client, self.model.name),
+                with_tls_policies=kube.backend_tls_served(applier, self.model.name),
             )
         except _KUBE_ERRORS as error:
             failure = classify(error)

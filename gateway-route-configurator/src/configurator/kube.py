@@ -6,6 +6,7 @@ from lightkube import ApiError, Client
 from lightkube.resources.core_v1 import Service
 
 from kube_apply import Applier, BackendTLSPolicy, HTTPRoute, Owner, SyncReport
+from kube_apply.apply import ResourceType
 
 CHARM = "gateway-route-configurator"
 
@@ -23,13 +24,38 @@ def client(app: str, namespace: str) -> Client:
     return Client(field_manager=app, namespace=namespace)
 
 
-def backend_tls_served(kube: Client, namespace: str) -> bool:
+class ListingOnce(Applier):
+    """An Applier that lists each kind once per hook: discovery, sync and read-back share it."""
+
+    def __init__(self, kube: Client, who: Owner):
+        super().__init__(kube, who)
+        self._listed: dict[tuple[str, str | None], list[dict]] = {}
+
+    def owned(self, kind: ResourceType, namespace: str | None) -> list[dict]:
+        """Our objects of `kind`, listed on first use in this hook."""
+        key = (kind._api_info.resource.kind, namespace)
+        if key not in self._listed:
+            self._listed[key] = super().owned(kind, namespace)
+        return self._listed[key]
+
+    def forget(self, kind: ResourceType, namespace: str | None) -> None:
+        """Drop a listing that our own writes made stale."""
+        self._listed.pop((kind._api_info.resource.kind, namespace), None)
+
+
+def applier(kube: Client, who: Owner) -> ListingOnce:
+    """The applier for one hook."""
+    return ListingOnce(kube, who)
+
+
+def backend_tls_served(applier: Applier, namespace: str) -> bool:
     """Whether the cluster has BackendTLSPolicy (gateway.networking.k8s.io/v1).
 
-    A 404 on the collection means the CRD (or that version of it) is not installed.
+    A 404 on the collection means the CRD (or that version of it) is not installed. The LIST is
+    the one sync needs anyway, so discovery costs no extra request.
     """
     try:
-        next(iter(kube.list(BackendTLSPolicy, namespace=namespace)), None)
+        applier.owned(BackendTLSPolicy, namespace)
     except ApiError as error:
         if error.status.code == 404:
             return False
@@ -46,14 +72,18 @@ class SyncResult:
 
 
 def sync(
-    kube: Client, who: Owner, desired: list[dict], namespace: str, *, with_tls_policies: bool
+    applier: ListingOnce, desired: list[dict], namespace: str, *, with_tls_policies: bool
 ) -> SyncResult:
-    """Make our objects in `namespace` exactly `desired`; then read our routes back."""
+    """Make our objects in `namespace` exactly `desired`; then read our routes back.
+
+    The routes are listed again only when this sync wrote one (its status is what matters).
+    """
     kinds: list = [Service, HTTPRoute]
     if with_tls_policies:
         kinds.append(BackendTLSPolicy)
-    applier = Applier(kube, who)
     report = applier.sync(desired, kinds, namespace)
+    if any(name.startswith("HTTPRoute ") for name in [*report.applied, *report.deleted]):
+        applier.forget(HTTPRoute, namespace)
     routes = {obj["metadata"]["name"]: obj for obj in applier.owned(HTTPRoute, namespace)}
     return SyncResult(report=report, routes=routes)
 
@@ -61,6 +91,7 @@ def sync(
 def delete_all(kube: Client, who: Owner, namespace: str) -> list[str]:
     """Remove everything we own here (application removal)."""
     kinds: list = [Service, HTTPRoute]
-    if backend_tls_served(kube, namespace):
+    listing = applier(kube, who)
+    if backend_tls_served(listing, namespace):
         kinds.append(BackendTLSPolicy)
-    return Applier(kube, who).delete_all(kinds, namespace)
+    return listing.delete_all(kinds, namespace)

@@ -5,6 +5,7 @@ import dataclasses
 from ops import testing
 
 HOST = "catalogue.example.com"
+WRITES = ("create", "update", "patch", "apply", "delete", "deletecollection")
 OWNER_LABELS = {
     "app.kubernetes.io/managed-by": "gateway-route-configurator",
     "gateway-api.juju.is/application": "gateway-route-configurator",
@@ -56,6 +57,28 @@ def test_steady_state_reconcile_sends_no_writes(world) -> None:
         == out.get_relations("ingress")[0].local_app_data
     )
     assert again.unit_status == out.unit_status
+
+
+def test_steady_state_reconcile_lists_each_kind_at_most_once(world) -> None:
+    out = serving(world)
+    world.kube.reset_requests()
+
+    world.run(out, world.ctx.on.update_status())
+
+    listed = [r.kind for r in world.kube.requests if r.verb == "list"]
+    assert sorted(listed) == sorted(set(listed))
+    assert world.kube.count("get") == 0
+
+
+def test_a_route_change_writes_only_the_route(world) -> None:
+    out = serving(world)
+    world.kube.reset_requests()
+
+    changed = dataclasses.replace(out, config={**out.config, "paths": "/,/api"})
+    world.run(changed)
+
+    written = {(r.verb, r.kind) for r in world.kube.requests if r.verb in WRITES}
+    assert written == {("apply", "HTTPRoute")}
 
 
 def test_ingress_relation_removal_deletes_everything_owned(world) -> None:

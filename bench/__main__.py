@@ -1,0 +1,73 @@
+"""`python -m bench [--sizes 1,10,100,1000] [--repeats 5] [--out bench/results.json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from bench import flow
+from bench.cold import interpreter_start_ms, top_imports
+from bench.report import machine, render
+from bench.sweep import run_size
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement, print the tables, write the JSON; non-zero on a violation."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="1,10,100,1000", help="configurator counts")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per event (median)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes per charm")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the JSON goes")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # the charms log every apply; the tables are the output
+    warnings.simplefilter("ignore")  # ops.testing's consistency hints about remote units
+
+    started = time.perf_counter()
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    results = []
+    for n in sizes:
+        begun = time.perf_counter()
+        results.append(run_size(n, max(args.repeats, 1), args.cold_runs))
+        print(f"N={n}: measured in {time.perf_counter() - begun:.1f}s", file=sys.stderr)
+    data: dict[str, Any] = {
+        "machine": machine(),
+        "repeats": args.repeats,
+        "cold_runs": args.cold_runs,
+        "gateway_api": "v1.6.1 (ListenerSet served)",
+        "interpreter_start_ms": round(interpreter_start_ms(max(args.cold_runs, 3)), 1),
+        "charm_imports_ms": {
+            charm: top_imports(charm) for charm in ("integrator", "configurator")
+        },
+        "sizes": [
+            {
+                "tenants": r.tenants,
+                "served_hostnames": r.served_hostnames,
+                "holders": r.holders,
+                "events": [s.as_json() for s in r.samples],
+                "cold_hook": r.cold,
+                "checks": r.checks,
+            }
+            for r in results
+        ],
+        "integrate_to_url": flow.events_to_url(),
+    }
+    data["total_seconds"] = round(time.perf_counter() - started, 1)
+    print(render(data))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"\nwrote {os.path.relpath(args.out)} ({platform.python_version()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The printed tables, and a description of the machine the figures come from."""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import Any
+
+VERB_ORDER = ("get", "list", "apply", "create", "patch", "update", "delete", "unknown")
+
+
+def machine() -> dict[str, Any]:
+    """CPU count and model, Python version and platform."""
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _verbs(requests: dict[str, int]) -> str:
+    keys = [v for v in VERB_ORDER if v in requests] + sorted(set(requests) - set(VERB_ORDER))
+    return " ".join(f"{key.upper()}={requests[key]}" for key in keys) or "-"
+
+
+def render(data: dict[str, Any]) -> str:
+    """Plain-text tables of everything in `data`."""
+    m = data["machine"]
+    lines = [
+        f"machine: {m['nproc']} CPU(s), {m['cpu']}, Python {m['python']}",
+        f"median of {data['repeats']} runs per event (first reconcile of each configurator: "
+        "median over all N); API requests of one run; Gateway API v1.6.1 double",
+        "",
+        f"{'N':>5} {'charm':<13} {'event':<32} {'phase':<7} {'median ms':>10}  requests",
+    ]
+    for size in data["sizes"]:
+        for event in size["events"]:
+            lines.append(
+                f"{size['tenants']:>5} {event['charm']:<13} {event['event']:<32} "
+                f"{event['phase']:<7} {event['median_ms']:>10.1f}  {_verbs(event['requests'])}"
+            )
+        lines.append(
+            f"{'':>5} served {size['served_hostnames']} hostname(s) on "
+            f"{size['holders'].get('Gateway', 0)} Gateway(s) + "
+            f"{size['holders'].get('ListenerSet', 0)} ListenerSet(s)"
+        )
+    lines += ["", "zero-write steady state (asserted):"]
+    for size in data["sizes"]:
+        lines += [f"  N={size['tenants']}: {check}" for check in size["checks"]]
+    lines += [
+        "",
+        f"cold hook (fresh process, update-status, median of {data['cold_runs']}); "
+        f"bare interpreter start {data['interpreter_start_ms']} ms",
+        f"{'N':>5} {'charm':<13} {'import ms':>10} {'dispatch ms':>12} {'process ms':>11}",
+    ]
+    for size in data["sizes"]:
+        for charm, cold in size["cold_hook"].items():
+            lines.append(
+                f"{size['tenants']:>5} {charm:<13} {cold['charm_import_ms']:>10.1f} "
+                f"{cold['dispatch_ms']:>12.1f} {cold['process_wall_ms']:>11.1f}"
+            )
+    lines.append("  (process ms includes the ops.testing harness import, not paid by real hooks)")
+    for charm, imports in data["charm_imports_ms"].items():
+        heavy = ", ".join(f"{name} {ms:.0f}" for name, ms in imports[:5])
+        lines.append(f"  {charm} imports (cumulative ms): {heavy}")
+    flow = data["integrate_to_url"]
+    lines += [
+        "",
+        f"integrate -> URL published: {flow['charm_hooks']} charm hooks "
+        f"({', '.join(f'{k} {v}' for k, v in flow['by_unit'].items())}; "
+        f"{', '.join(f'{k} {v}' for k, v in flow['by_event'].items())}), "
+        f"update-status needed: {flow['update_status_needed']}, url {flow['url']}",
+        f"total benchmark time: {data.get('total_seconds', '?')} s",
+    ]
+    return "\n".join(lines)
