@@ -61,12 +61,6 @@ def test_hostname_passes_to_the_second_claimant_once_the_first_releases_it(deplo
     assert run.url("intruder") == f"https://{HOST}/"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the gateway's conflict message ends with its own fix ('choose another hostname or "
-    "release it there first') and the configurator appends its fix again "
-    "(integrator/arbitration.py and configurator/status.py _REFUSAL_FIX)",
-)
 def test_blocked_message_states_the_fix_once(conflict: BundleRun):
     status = unit_status(conflict, "intruder-route/0")
     assert status.count("choose another hostname") == 1

@@ -261,12 +261,6 @@ def test_configurator_leaves_foreign_object_alone_and_names_it(
 # else's Service.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="integrator/charm.py _converge plans the HTTPS listener from the issued certificates "
-    "alone, so with a foreign Secret under gateway-tls-<hostname> the Gateway's listener "
-    "references it and serves somebody else's certificate and key",
-)
 def test_gateway_listener_never_references_a_foreign_tls_secret(gateway_rig):
     gateway_rig.kube.seed(foreign_secret(None))
     steps = gateway_lifecycle(gateway_rig)
@@ -280,12 +274,6 @@ def test_gateway_listener_never_references_a_foreign_tls_secret(gateway_rig):
     assert f"gateway-tls-{HOST}" not in referenced
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="configurator/charm.py _serve applies the HTTPRoutes even when the Service they "
-    "point at is reported not_owned, so the route sends the hostname's traffic to the foreign "
-    "Service",
-)
 def test_route_never_sends_traffic_to_a_foreign_service(route_rig):
     route_rig.kube.seed(foreign_service(None))
     steps = route_lifecycle(route_rig)

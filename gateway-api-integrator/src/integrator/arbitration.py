@@ -132,8 +132,8 @@ def arbitrate(
                     claim,
                     key,
                     "conflict",
-                    f"{key} is already served for namespace {winner} ({holders}); "
-                    "choose another hostname or release it there first",
+                    # The fix is the requirer's to state (it knows its own config option).
+                    f"{key} is already served for namespace {winner} ({holders})",
                 )
         decided.append(Served(key, frozenset({winner}), frozenset(c.relation_id for c in winners)))
 

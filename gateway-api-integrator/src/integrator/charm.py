@@ -170,6 +170,17 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         issued, private_key = self._issued() if related else ({}, None)
         hostnames = {item.hostname for item in arbitration.served if item.hostname}
         certified = hostnames & issued.keys()
+        # A Secret under our name that is somebody else's must never back a listener: the
+        # Gateway would serve its certificate and key. Such hostnames wait, and we say why.
+        secret_names = {gateway.secret_name(app, hostname): hostname for hostname in certified}
+        ours_secrets = {
+            obj["metadata"]["name"]
+            for obj in cluster.guarded(lambda: applier.owned(Secret, namespace))
+        }
+        foreign_secrets = cluster.taken_by_others(
+            client, Secret, set(secret_names), namespace, ours_secrets
+        )
+        certified -= {secret_names[name] for name in foreign_secrets}
         layout = build_layout(
             app=app,
             namespace=namespace,
@@ -202,13 +213,16 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             for holder in holders
             if holder.kind == "Gateway" and not holder.is_main
         }
+        not_owned = [*(f"Secret {namespace}/{name}" for name in sorted(foreign_secrets))]
+        not_owned.extend(report.not_owned)
         blocked: list[str] = []
-        if report.not_owned:
+        if not_owned:
             blocked.append(
-                f"{', '.join(report.not_owned)} exists and is not managed by {app}: "
-                "delete or rename it"
+                f"{', '.join(not_owned)} exists and is not managed by {app}: delete or rename it"
             )
-        else:
+        # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout);
+        # any other foreign object means our layout is incomplete, so answers stay as they were.
+        if not report.not_owned:
             self._publish(
                 config=config,
                 claims=claims,

@@ -48,6 +48,22 @@ def read_gateway(client: Client, name: str, namespace: str) -> dict | None:
     return found.to_dict() if found is not None else None
 
 
+def taken_by_others(
+    client: Client, kind: ResourceType, names: set[str], namespace: str, ours: set[str]
+) -> set[str]:
+    """Which of `names` already exist in `namespace` as objects we do not own.
+
+    Only names missing from our own listing cost a GET, so a steady reconcile sends none.
+    """
+    resource: Any = kind
+    return {
+        name
+        for name in sorted(names - ours)
+        if _get_or_none(lambda name=name: client.get(resource, name, namespace=namespace))
+        is not None
+    }
+
+
 def gateway_class_names(client: Client) -> list[str]:
     """Every GatewayClass in the cluster (cluster scope: needs `juju trust --scope=cluster`)."""
     listed: list[Any] = guarded(lambda: list(client.list(GatewayClass)))

@@ -4,6 +4,7 @@ import logging
 
 import ops
 from lightkube import ApiError
+from lightkube.resources.core_v1 import Service
 
 from configurator import kube, status
 from configurator.config import ConfigError, parse_config
@@ -92,6 +93,13 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             if blocked_by_tls:
                 desired = [obj for obj in desired if obj["kind"] == "Service"]
                 wanted_routes = []
+            foreign: list[str] = []
+            if state.own_service and kube.taken_by_others(
+                applier, Service, state.service, self.model.name
+            ):
+                # Our routes would send this workload's traffic to somebody else's pods.
+                foreign.append(f"Service {self.model.name}/{state.service}")
+                desired, wanted_routes = [], []
             result = kube.sync(
                 applier,
                 desired,
@@ -105,14 +113,15 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             return status.kube_error(failure, self.app.name)
         self._log(result.report)
 
+        not_owned = [*foreign, *result.report.not_owned]
         health = route_health(wanted_routes, result.routes)
-        if health.attached and state.url and not result.report.not_owned:
+        if health.attached and state.url and not not_owned:
             self.ingress.publish_url(state.url)
         else:
             self.ingress.wipe_url()
 
-        if result.report.not_owned:
-            return status.not_owned(result.report.not_owned, self.app.name)
+        if not_owned:
+            return status.not_owned(not_owned, self.app.name)
         if blocked_by_tls:
             return status.backend_tls_missing()
         return self._gateway_status(answer) or status.serving(state, health)

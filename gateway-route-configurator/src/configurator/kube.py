@@ -1,6 +1,7 @@
 """The configurator's Kubernetes I/O: one client per reconcile, sync by label, read back routes."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from lightkube import ApiError, Client
 from lightkube.resources.core_v1 import Service
@@ -46,6 +47,23 @@ class ListingOnce(Applier):
 def applier(kube: Client, who: Owner) -> ListingOnce:
     """The applier for one hook."""
     return ListingOnce(kube, who)
+
+
+def taken_by_others(applier: ListingOnce, kind: ResourceType, name: str, namespace: str) -> bool:
+    """Whether `name` exists in `namespace` as an object we do not own.
+
+    Costs a GET only when the name is missing from our own listing (never in steady state).
+    """
+    if any(obj["metadata"]["name"] == name for obj in applier.owned(kind, namespace)):
+        return False
+    resource: Any = kind
+    try:
+        applier.client.get(resource, name, namespace=namespace)
+    except ApiError as error:
+        if error.status.code == 404:
+            return False
+        raise
+    return True
 
 
 def backend_tls_served(applier: Applier, namespace: str) -> bool:
