@@ -5,7 +5,7 @@ Reference: docs/reference/gateway-route.md.
 
 from gateway_route.databag import decode, encode
 from gateway_route.errors import DataError
-from gateway_route.hostnames import Hostname, validate_hostname
+from gateway_route.hostnames import Address, Hostname, validate_address, validate_hostname
 from gateway_route.models import (
     MAX_HOSTNAMES,
     VERSION,
@@ -25,6 +25,7 @@ __all__ = [
     "MAX_HOSTNAMES",
     "VERSION",
     "Accepted",
+    "Address",
     "DataError",
     "GatewayRouteProvider",
     "GatewayRouteRequirer",
@@ -38,5 +39,6 @@ __all__ = [
     "__version__",
     "decode",
     "encode",
+    "validate_address",
     "validate_hostname",
 ]

@@ -16,6 +16,7 @@ MAX_LABEL_LENGTH = 63
 
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 _LABEL_CHARACTERS = re.compile(r"[a-z0-9-]*")
+_ADDRESS_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
 def _is_ip_address(value: str) -> bool:
@@ -72,5 +73,21 @@ def validate_hostname(value: str) -> str:
     return value
 
 
+def validate_address(value: str) -> str:
+    """An IPv4/IPv6 address or a DNS name at which a Gateway is reached; else ValueError.
+
+    Unlike a served hostname, a single-label DNS name is fine here (controllers report such
+    names), but it must be usable as the host part of a URL as it is.
+    """
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if len(value) > MAX_HOSTNAME_LENGTH or not _ADDRESS_NAME.fullmatch(value):
+        raise ValueError(f"{value!r} is neither an IP address nor a DNS name")
+    return value
+
+
 Hostname = Annotated[str, AfterValidator(validate_hostname)]
+Address = Annotated[str, AfterValidator(validate_address)]
 """A `str` that passed `validate_hostname`, for pydantic models."""

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from gateway_route.hostnames import Hostname
+from gateway_route.hostnames import Address, Hostname
 
 VERSION = 1
 """The wire version this library writes and the highest it reads."""
@@ -128,7 +128,7 @@ class ProviderData(_Wire):
     https_mode: Literal["disabled", "enabled", "enforced"]
     hsts_max_age: Annotated[int, Field(ge=0)]
     """Seconds for `Strict-Transport-Security` on HTTPS attachments; 0 means no header."""
-    addresses: list[Annotated[str, Field(min_length=1, max_length=253)]]
+    addresses: list[Address]
     """The Gateway's external addresses (IPs or DNS names), empty until it has any."""
     default_hostname: Hostname | None = None
     """The hostname given to requirers that asked for none, if the gateway has one."""

@@ -5,7 +5,8 @@ that writes them to the API, and it only ever writes or deletes objects carrying
 labels.
 """
 
-from kube_apply.apply import Applier, SyncReport
+from kube_apply.apply import Applier, CachedApplier, SyncReport
+from kube_apply.client import connect
 from kube_apply.errors import (
     KubeError,
     MissingApi,
@@ -31,6 +32,7 @@ __all__ = [
     "GATEWAY_API_GROUP",
     "Applier",
     "BackendTLSPolicy",
+    "CachedApplier",
     "Gateway",
     "GatewayClass",
     "HTTPRoute",
@@ -44,6 +46,7 @@ __all__ = [
     "TrustRequired",
     "Unavailable",
     "classify",
+    "connect",
     "dns1035_label",
     "dns1123_subdomain",
     "resource_class",

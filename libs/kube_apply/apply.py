@@ -180,3 +180,27 @@ class Applier:
         except ApiError as error:
             if error.status.code != 404:  # already gone is what we wanted
                 raise
+
+
+class CachedApplier(Applier):
+    """An Applier whose listing of each kind is made once per hook and shared by its users.
+
+    A reconcile reads what it owns (who holds which hostname, which routes exist) and then
+    syncs: one LIST per kind serves both. It lives for one hook, so nothing stale carries over;
+    `forget` drops a listing that the caller's own writes made stale.
+    """
+
+    def __init__(self, client: Client, owner: Owner, field_manager: str | None = None):
+        super().__init__(client, owner, field_manager)
+        self._listed: dict[tuple[str, str | None], list[dict]] = {}
+
+    def owned(self, kind: ResourceType, namespace: str | None) -> list[dict]:
+        """Our objects of `kind` in `namespace`, listed on first use in this hook."""
+        key = (_kind_of(kind), namespace)
+        if key not in self._listed:
+            self._listed[key] = super().owned(kind, namespace)
+        return self._listed[key]
+
+    def forget(self, kind: ResourceType, namespace: str | None) -> None:
+        """Drop a listing that our own writes made stale."""
+        self._listed.pop((_kind_of(kind), namespace), None)

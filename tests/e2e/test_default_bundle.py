@@ -76,7 +76,10 @@ def test_plain_http_is_redirected_to_https_by_the_gateway(default_run: BundleRun
     (rule,) = route["spec"]["rules"]
     assert sections == [f"http-{host}" for host in sorted(HOSTS.values())]
     assert rule["filters"] == [
-        {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
+        {
+            "type": "RequestRedirect",
+            "requestRedirect": {"scheme": "https", "port": 443, "statusCode": 301},
+        }
     ]
 
 

@@ -35,7 +35,7 @@ from integrator.config import Config, ConfigError, load_config
 from integrator.layout import build_layout
 from integrator.status import STANDBY, from_kube_error, integrate_certificates, leader_status
 from integrator.tls import IssuedCertificate, certificate_request, usable_certificates
-from kube_apply import Gateway, HTTPRoute, KubeError, ListenerSet, Owner
+from kube_apply import CachedApplier, Gateway, HTTPRoute, KubeError, ListenerSet, Owner, connect
 from kube_apply.apply import ResourceType
 
 logger = logging.getLogger(__name__)
@@ -120,9 +120,9 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         self, config: Config, claims: list[Claim], broken: list[BrokenRequest], silent: list[int]
     ) -> ops.StatusBase:
         app, namespace = self.app.name, self.model.name
-        client = cluster.connect(app, namespace)
+        client = connect(app, namespace)
         # One LIST per owned kind serves both this read and the sync below (no per-object GETs).
-        applier = cluster.ListingOnce(client, self._owner)
+        applier = CachedApplier(client, self._owner)
         ours = {
             obj["metadata"]["name"]: obj
             for obj in cluster.guarded(lambda: applier.owned(Gateway, namespace))
@@ -389,13 +389,14 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         )
 
     def _on_remove(self, _: ops.RemoveEvent) -> None:
-        # Juju does not always clean up objects a charm created (juju/juju#20180): the last
-        # leader standing deletes everything labelled as ours.
-        if not self.unit.is_leader() or self.app.planned_units() > 0:
+        # Juju does not always clean up objects a charm created (juju/juju#20180): when the
+        # application goes, every unit deletes what is labelled as ours (deletes are idempotent,
+        # and the leader may be torn down first).
+        if self.app.planned_units() > 0:
             return
         try:
-            client = cluster.connect(self.app.name, self.model.name)
-            applier = cluster.ListingOnce(client, self._owner)
+            client = connect(self.app.name, self.model.name)
+            applier = CachedApplier(client, self._owner)
             served = cluster.owned_listener_sets(applier, self.model.name) is not None
             deleted = cluster.guarded(
                 lambda: applier.delete_all(reversed(owned_kinds(served)), self.model.name)

@@ -6,9 +6,9 @@ Every failure is raised as a kube_apply KubeError, which the charm turns into a 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from lightkube import ApiError, Client, ConfigError
+from lightkube import ApiError, Client
 
-from kube_apply import Applier, Gateway, GatewayClass, ListenerSet, Owner, Unavailable, classify
+from kube_apply import Applier, Gateway, GatewayClass, ListenerSet, classify
 from kube_apply.apply import ResourceType
 from kube_apply.errors import API_ERRORS
 
@@ -32,14 +32,6 @@ def _get_or_none(call: Callable[[], Any]) -> Any:
         raise classify(error) from error
     except API_ERRORS as error:
         raise classify(error) from error
-
-
-def connect(app: str, namespace: str) -> Client:
-    """A client acting as the application (the field manager of everything it applies)."""
-    try:
-        return Client(field_manager=app, namespace=namespace)
-    except ConfigError as error:
-        raise Unavailable(f"no Kubernetes API configuration: {error}") from error
 
 
 def read_gateway(client: Client, name: str, namespace: str) -> dict | None:
@@ -75,25 +67,6 @@ def gateway_class_exists(client: Client, name: str) -> bool:
     return _get_or_none(lambda: client.get(GatewayClass, name)) is not None
 
 
-class ListingOnce(Applier):
-    """An Applier whose listing of each kind is made once and shared by the whole reconcile.
-
-    The reconcile reads our Gateways and ListenerSets to learn who holds what, then syncs: one
-    LIST per kind serves both. Lives for one hook only, so nothing stale carries over.
-    """
-
-    def __init__(self, client: Client, owner: Owner):
-        super().__init__(client, owner)
-        self._listed: dict[tuple[str, str | None], list[dict]] = {}
-
-    def owned(self, kind: ResourceType, namespace: str | None) -> list[dict]:
-        """Every object of `kind` we own in `namespace`, listed on first use."""
-        key = (kind._api_info.resource.kind, namespace)
-        if key not in self._listed:
-            self._listed[key] = super().owned(kind, namespace)
-        return self._listed[key]
-
-
 def owned_listener_sets(applier: Applier, namespace: str) -> list[dict] | None:
     """Our ListenerSets; None when the cluster does not serve the kind (Gateway API < v1.5).
 
@@ -104,4 +77,6 @@ def owned_listener_sets(applier: Applier, namespace: str) -> list[dict] | None:
     except ApiError as error:
         if error.status.code == 404:
             return None
+        raise classify(error) from error
+    except API_ERRORS as error:  # timeouts and resets: the reconcile reports and retries
         raise classify(error) from error

@@ -7,8 +7,9 @@ import base64
 import json
 from collections.abc import Mapping, Sequence
 
+from gateway_route import validate_address
 from integrator.arbitration import Served
-from integrator.listeners import ListenerSpec
+from integrator.listeners import HTTPS_PORT, ListenerSpec
 from kube_apply import GATEWAY_API_GROUP, dns1123_subdomain
 
 HOLDERS_ANNOTATION = "gateway-api.juju.is/hostname-holders"
@@ -178,7 +179,14 @@ def desired_redirect_route(
                     "filters": [
                         {
                             "type": "RequestRedirect",
-                            "requestRedirect": {"scheme": "https", "statusCode": 301},
+                            # Port named: some data planes kept :80 in Location when it was
+                            # left out (aws-load-balancer-controller#4567, istio#44798); the
+                            # spec drops a scheme's well-known port from Location.
+                            "requestRedirect": {
+                                "scheme": "https",
+                                "port": HTTPS_PORT,
+                                "statusCode": 301,
+                            },
                         }
                     ]
                 }
@@ -258,10 +266,20 @@ def _admitted(allowed_routes: Mapping) -> frozenset[str]:
 
 
 def addresses(gateway: Mapping | None) -> list[str]:
-    """The Gateway's addresses from its status, as the controller reported them."""
+    """The Gateway's addresses from its status that a client can reach.
+
+    `NamedAddress` entries (implementation-specific names) are left out: a configurator builds
+    URLs from these, so only IPs and DNS names that the interface library accepts are passed on.
+    """
     status = (gateway or {}).get("status") or {}
-    return [
-        str(entry["value"])
-        for entry in status.get("addresses") or []
-        if isinstance(entry, Mapping) and entry.get("value")
-    ]
+    found = []
+    for entry in status.get("addresses") or []:
+        if not isinstance(entry, Mapping) or not entry.get("value"):
+            continue
+        if entry.get("type", "IPAddress") not in ("IPAddress", "Hostname"):
+            continue
+        try:
+            found.append(validate_address(str(entry["value"])))
+        except ValueError:
+            continue
+    return found

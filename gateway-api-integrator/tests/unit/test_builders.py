@@ -132,7 +132,7 @@ def test_attachments_are_the_tenant_listeners_of_a_hostname():
     assert [s.name for s in attachments(specs, "a.example.com")] == ["https-a.example.com"]
 
 
-def test_redirect_route_attaches_to_every_http_listener_without_port():
+def test_redirect_route_attaches_to_every_http_listener_and_names_port_443():
     specs = plan_listeners(
         [served("a.example.com", "shop"), served("b.example.com", "blog")],
         "enforced",
@@ -145,8 +145,12 @@ def test_redirect_route_attaches_to_every_http_listener_without_port():
         "http-b.example.com",
     ]
     (rule,) = route["spec"]["rules"]
+    # Port 443 named explicitly: implementations that derive it have kept :80 in Location.
     assert rule["filters"] == [
-        {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
+        {
+            "type": "RequestRedirect",
+            "requestRedirect": {"scheme": "https", "port": 443, "statusCode": 301},
+        }
     ]
 
 
@@ -294,3 +298,17 @@ def test_invalid_config_names_the_option_and_the_fix(raw, option):
 )
 def test_leader_status(kwargs, expected):
     assert leader_status(**kwargs) == expected
+
+
+def test_only_reachable_gateway_addresses_are_passed_on():
+    status = {
+        "addresses": [
+            {"type": "NamedAddress", "value": "pool-a"},
+            {"type": "IPAddress", "value": "10.0.0.1"},
+            {"type": "Hostname", "value": "gw.example.com"},
+            {"type": "IPAddress", "value": "[2001:db8::1]"},
+            {"value": "2001:db8::2"},
+            {"type": "IPAddress"},
+        ]
+    }
+    assert gateway.addresses({"status": status}) == ["10.0.0.1", "gw.example.com", "2001:db8::2"]

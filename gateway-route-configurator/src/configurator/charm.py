@@ -13,7 +13,7 @@ from configurator.route_status import route_health
 from configurator.state import RouteState, gateway_request, route_state
 from gateway_route import DataError, GatewayRouteRequirer, ProviderData
 from ingress_v2 import IngressDataError, IngressProvider, IngressRequest
-from kube_apply import classify
+from kube_apply import classify, connect
 from kube_apply.errors import API_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -59,9 +59,36 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             logger.warning("invalid configuration: %s", config)
             return ops.BlockedStatus(str(config))
 
+        request = self._workload_request()
+        if isinstance(request, ops.StatusBase):
+            return request
+
+        self.gateway.request(gateway_request(config, request, self.model.name))
+        answer = self.gateway.answer()
+        if isinstance(answer, DataError):
+            # A gateway upgraded ahead of us, or one bad field: routes and URL stay as they are
+            # rather than every tenant going offline at once.
+            logger.warning("bad gateway-route data: %s", answer)
+            return ops.BlockedStatus(str(answer))
+        state = route_state(config, request, answer, self.model.name)
+        return self._serve(state, answer)
+
+    def _publish(self, url: str) -> None:
+        try:
+            self.ingress.publish_url(url)
+        except ValueError as error:  # a URL the workload could not use: better none at all
+            logger.error("not publishing %r: %s", url, error)
+            self.ingress.wipe_url()
+
+    def _workload_request(self) -> IngressRequest | ops.StatusBase:
+        """The workload's request, or the status saying why there is none to serve."""
         request = self.ingress.read()
-        if not isinstance(request, IngressRequest):
-            return self._withdraw(self._no_request_status(request))
+        if isinstance(request, IngressDataError):
+            # Like a config typo: say what is wrong, but keep serving what was served before.
+            logger.warning("invalid ingress data: %s", request.log_message)
+            return ops.BlockedStatus(str(request))
+        if request is None:
+            return self._withdraw(self._no_request_status())
         if request.model != self.model.name:
             return self._withdraw(
                 status.wrong_model(request.name, request.model, self.model.name, self.app.name)
@@ -74,19 +101,13 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
                 "backend health check",
                 request.healthcheck_params.model_dump(),
             )
+        return request
 
-        self.gateway.request(gateway_request(config, request, self.model.name))
-        answer = self.gateway.answer()
-        state = route_state(
-            config, request, answer if isinstance(answer, ProviderData) else None, self.model.name
-        )
-        return self._serve(state, answer)
-
-    def _serve(self, state: RouteState, answer: ProviderData | DataError | None) -> ops.StatusBase:
+    def _serve(self, state: RouteState, answer: ProviderData | None) -> ops.StatusBase:
         desired = desired_objects(state)
         wanted_routes = routes(state)
         try:
-            client = kube.client(self.app.name, self.model.name)
+            client = connect(self.app.name, self.model.name)
             applier = kube.applier(client, kube.owner(self.app.name, self.model.name))
             tls_served = kube.backend_tls_served(applier, self.model.name)
             blocked_by_tls = state.scheme == "https" and not tls_served
@@ -116,7 +137,7 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         not_owned = [*foreign, *result.report.not_owned]
         health = route_health(wanted_routes, result.routes)
         if health.attached and state.url and not not_owned:
-            self.ingress.publish_url(state.url)
+            self._publish(state.url)
         else:
             self.ingress.wipe_url()
 
@@ -126,13 +147,10 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             return status.backend_tls_missing()
         return self._gateway_status(answer) or status.serving(state, health)
 
-    def _gateway_status(self, answer: ProviderData | DataError | None) -> ops.StatusBase | None:
+    def _gateway_status(self, answer: ProviderData | None) -> ops.StatusBase | None:
         """Why nothing can be served through the gateway, if that is the case."""
         if self.model.get_relation(GATEWAY_ROUTE) is None:
             return status.no_gateway(self.app.name)
-        if isinstance(answer, DataError):
-            logger.warning("bad gateway-route data: %s", answer)
-            return ops.BlockedStatus(str(answer))
         if answer is None:
             return status.WAITING_FOR_GATEWAY
         return None
@@ -142,7 +160,7 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         self.ingress.wipe_url()
         self.gateway.withdraw()
         try:
-            client = kube.client(self.app.name, self.model.name)
+            client = connect(self.app.name, self.model.name)
             applier = kube.applier(client, kube.owner(self.app.name, self.model.name))
             result = kube.sync(
                 applier,
@@ -157,9 +175,7 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         self._log(result.report)
         return reason
 
-    def _no_request_status(self, request: IngressDataError | None) -> ops.StatusBase:
-        if isinstance(request, IngressDataError):
-            return ops.BlockedStatus(str(request))
+    def _no_request_status(self) -> ops.StatusBase:
         relation = self.ingress.relation
         if relation is None:
             return status.no_workload(self.app.name)
@@ -171,7 +187,7 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         if self.app.planned_units() > 0:
             return
         try:
-            client = kube.client(self.app.name, self.model.name)
+            client = connect(self.app.name, self.model.name)
             deleted = kube.delete_all(
                 client, kube.owner(self.app.name, self.model.name), self.model.name
             )

@@ -6,7 +6,7 @@ from typing import Any
 from lightkube import ApiError, Client
 from lightkube.resources.core_v1 import Service
 
-from kube_apply import Applier, BackendTLSPolicy, HTTPRoute, Owner, SyncReport
+from kube_apply import Applier, BackendTLSPolicy, CachedApplier, HTTPRoute, Owner, SyncReport
 from kube_apply.apply import ResourceType
 
 CHARM = "gateway-route-configurator"
@@ -17,39 +17,12 @@ def owner(app: str, model: str) -> Owner:
     return Owner(charm=CHARM, application=app, model=model)
 
 
-def client(app: str, namespace: str) -> Client:
-    """A client with this application as field manager, from the pod's service account.
-
-    (Or from KUBECONFIG, which is how the tests point it at the API double.)
-    """
-    return Client(field_manager=app, namespace=namespace)
-
-
-class ListingOnce(Applier):
-    """An Applier that lists each kind once per hook: discovery, sync and read-back share it."""
-
-    def __init__(self, kube: Client, who: Owner):
-        super().__init__(kube, who)
-        self._listed: dict[tuple[str, str | None], list[dict]] = {}
-
-    def owned(self, kind: ResourceType, namespace: str | None) -> list[dict]:
-        """Our objects of `kind`, listed on first use in this hook."""
-        key = (kind._api_info.resource.kind, namespace)
-        if key not in self._listed:
-            self._listed[key] = super().owned(kind, namespace)
-        return self._listed[key]
-
-    def forget(self, kind: ResourceType, namespace: str | None) -> None:
-        """Drop a listing that our own writes made stale."""
-        self._listed.pop((kind._api_info.resource.kind, namespace), None)
-
-
-def applier(kube: Client, who: Owner) -> ListingOnce:
+def applier(kube: Client, who: Owner) -> CachedApplier:
     """The applier for one hook."""
-    return ListingOnce(kube, who)
+    return CachedApplier(kube, who)
 
 
-def taken_by_others(applier: ListingOnce, kind: ResourceType, name: str, namespace: str) -> bool:
+def taken_by_others(applier: CachedApplier, kind: ResourceType, name: str, namespace: str) -> bool:
     """Whether `name` exists in `namespace` as an object we do not own.
 
     Costs a GET only when the name is missing from our own listing (never in steady state).
@@ -90,7 +63,7 @@ class SyncResult:
 
 
 def sync(
-    applier: ListingOnce, desired: list[dict], namespace: str, *, with_tls_policies: bool
+    applier: CachedApplier, desired: list[dict], namespace: str, *, with_tls_policies: bool
 ) -> SyncResult:
     """Make our objects in `namespace` exactly `desired`; then read our routes back.
 

@@ -135,8 +135,9 @@ def test_workload_that_has_not_asked_yet_waits(world) -> None:
     )
 
 
-def test_bad_ingress_data_blocks_and_withdraws(world) -> None:
+def test_bad_ingress_data_blocks_but_keeps_serving(world) -> None:
     out = serving(world)
+    before = {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)}
     ingress = out.get_relations("ingress")[0]
     bad = dataclasses.replace(
         ingress, remote_app_data={"model": '"shop"', "name": '"catalogue"', "port": '"80"'}
@@ -150,8 +151,29 @@ def test_bad_ingress_data_blocks_and_withdraws(world) -> None:
     assert out.unit_status == testing.BlockedStatus(
         'catalogue port: must be an integer from 1 to 65534, got "80" (a string)'
     )
-    assert owned(world) == []
-    assert world.url(out) is None
+    # Like a config typo: nothing that was serving is torn down because of one bad value.
+    assert {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)} == before
+    assert world.url(out) == "https://catalogue.example.com/"
+
+
+def test_bad_gateway_answer_blocks_but_keeps_routes_and_url(world) -> None:
+    out = serving(world)
+    before = {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)}
+    relation = out.get_relations("gateway-route")[0]
+    assert isinstance(relation, testing.Relation)
+    bad = dataclasses.replace(
+        relation, remote_app_data={**relation.remote_app_data, "version": "2"}
+    )
+    state = dataclasses.replace(
+        out, relations=[r for r in out.relations if r.id != relation.id] + [bad]
+    )
+
+    out = world.run(state)
+
+    assert isinstance(out.unit_status, testing.BlockedStatus)
+    assert out.unit_status.message.startswith("gateway-route: field 'version'")
+    assert {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)} == before
+    assert world.url(out) == "https://catalogue.example.com/"
 
 
 def test_workload_in_another_model_is_blocked(world) -> None:

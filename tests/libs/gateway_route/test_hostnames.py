@@ -3,7 +3,7 @@ import re
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from gateway_route import Hostname, validate_hostname
+from gateway_route import Hostname, validate_address, validate_hostname
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,22 @@ def test_hostname_type_validates_in_pydantic():
     assert adapter.validate_python("shop.example.com") == "shop.example.com"
     with pytest.raises(ValidationError, match="must be lowercase"):
         adapter.validate_python("Shop.example.com")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10.0.0.1", "10.0.0.1"),
+        ("2001:db8:0:0::1", "2001:db8::1"),
+        ("gw.example.com", "gw.example.com"),
+        ("gateway", "gateway"),
+    ],
+)
+def test_gateway_addresses_accept_ips_and_dns_names(value: str, expected: str):
+    assert validate_address(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "[::1]", "a]b", "GW.example.com", "gw..example.com", "x y"])
+def test_gateway_addresses_that_would_break_a_url_are_refused(value: str):
+    with pytest.raises(ValueError, match="neither an IP address nor a DNS name"):
+        validate_address(value)

@@ -1,0 +1,19 @@
+"""The one way both charms build their Kubernetes client."""
+
+from __future__ import annotations
+
+from lightkube import Client, ConfigError
+
+from kube_apply.errors import Unavailable
+
+
+def connect(application: str, namespace: str) -> Client:
+    """A client acting as the application: the field manager of everything it applies.
+
+    Configuration comes from the pod's service account (or KUBECONFIG, which is how the tests
+    reach the API double). Without either, the hook reports it instead of failing.
+    """
+    try:
+        return Client(field_manager=application, namespace=namespace)
+    except ConfigError as error:
+        raise Unavailable(f"no Kubernetes API configuration: {error}") from error
