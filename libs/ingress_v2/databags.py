@@ -90,8 +90,9 @@ def _decode(
             continue
         try:
             value = json.loads(raw[key])
-        except ValueError:
-            # Often an ingress v1 requirer, which writes plain strings.
+        except (ValueError, RecursionError):
+            # Often an ingress v1 requirer, which writes plain strings. RecursionError: JSON
+            # nested deeper than the parser's recursion limit ("[[[[...") must not crash us.
             reason = f"must be JSON-encoded (ingress v2), got {describe_raw(raw[key])}"
             problems.append((key, reason))
             continue

@@ -1,0 +1,219 @@
+"""gateway-api-integrator's world: its Context, a TLS provider that signs, one healthy tenant.
+
+The baseline is made once per session by running the real charm: tenant `shop` (relation 1)
+is served `shop.example.com` over HTTP and HTTPS with a certificate from the TLS provider
+(relation 100), and the gateway controller has given the Gateway an address. Every example
+starts from a fresh double holding exactly the baseline's objects and from the baseline's
+output State.
+"""
+
+import dataclasses
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from charmlibs.interfaces.tls_certificates import CertificateRequestAttributes, PrivateKey
+from charmlibs.interfaces.tls_certificates._tls_certificates import LIBID
+from ops import testing
+
+from fuzzdata.cluster import comparable, fresh_double, replay
+from gateway_route import RequirerData, encode
+from integrator.charm import GatewayApiIntegratorCharm
+from kubedouble import KubeDouble
+from tls_provider import TLSProvider
+
+CHARM_ROOT = Path(__file__).parents[3] / "gateway-api-integrator"
+APP = "gateway"
+MODEL = "infra"
+GATEWAY_CLASS = "cilium"
+ADDRESS = "10.0.0.1"
+TENANT_NAMESPACE = "shop"
+TENANT_HOST = "shop.example.com"
+TENANT_RELATION = 1
+FUZZED_RELATION = 2
+FUZZED_APP = "configurator-2"
+CERTIFICATES_RELATION = 100
+OWNER_LABELS = {
+    "app.kubernetes.io/managed-by": "gateway-api-integrator",
+    "gateway-api.juju.is/application": APP,
+    "gateway-api.juju.is/model": MODEL,
+}
+KEY_LABEL = f"{LIBID}-private-key-app-certificates"
+
+
+@functools.cache
+def _meta() -> dict[str, Any]:
+    return yaml.safe_load((CHARM_ROOT / "charmcraft.yaml").read_text())
+
+
+def context() -> testing.Context:
+    meta = _meta()
+    return testing.Context(
+        GatewayApiIntegratorCharm,
+        meta={key: meta[key] for key in ("name", "requires", "provides", "assumes")},
+        config=meta["config"],
+        actions=meta["actions"],
+        app_name=APP,
+        app_trusted=True,
+    )
+
+
+@functools.cache
+def tls() -> TLSProvider:
+    return TLSProvider()
+
+
+@functools.cache
+def private_key() -> str:
+    return str(PrivateKey.generate(key_size=2048))
+
+
+def key_secret() -> testing.Secret:
+    return testing.Secret({"private-key": private_key()}, label=KEY_LABEL, owner="app")
+
+
+def route(
+    relation_id: int, namespace: str, hostnames: list[str], remote_app: str | None = None
+) -> testing.Relation:
+    data = RequirerData(namespace=namespace, application=f"{namespace}-app", hostnames=hostnames)
+    return testing.Relation(
+        "gateway-route",
+        id=relation_id,
+        remote_app_name=remote_app or f"configurator-{relation_id}",
+        remote_app_data=encode(data),
+    )
+
+
+def raw_route(relation_id: int, databag: dict[str, str], remote_app: str) -> testing.Relation:
+    return testing.Relation(
+        "gateway-route", id=relation_id, remote_app_name=remote_app, remote_app_data=databag
+    )
+
+
+def with_relation(state: testing.State, relation: testing.Relation) -> testing.State:
+    others = [rel for rel in state.relations if rel.id != relation.id]
+    return dataclasses.replace(state, relations=[*others, relation])
+
+
+def seed_class(kube: KubeDouble) -> None:
+    kube.ensure_namespace(MODEL)
+    kube.seed(
+        {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "GatewayClass",
+            "metadata": {"name": GATEWAY_CLASS},
+            "spec": {"controllerName": f"example.com/{GATEWAY_CLASS}"},
+        }
+    )
+
+
+def initial_state(*extra: testing.Relation) -> testing.State:
+    """Tenant `shop` and a TLS provider that has not answered yet."""
+    return testing.State(
+        leader=True,
+        relations=[
+            route(TENANT_RELATION, TENANT_NAMESPACE, [TENANT_HOST]),
+            testing.Relation(
+                "certificates",
+                id=CERTIFICATES_RELATION,
+                remote_app_name="self-signed-certificates",
+            ),
+            *extra,
+        ],
+        config={"enforce-https": False},
+        model=testing.Model(name=MODEL),
+        secrets=[key_secret()],
+    )
+
+
+def certify(state: testing.State) -> testing.State:
+    """The certificates relation with the provider's answer to our CSRs in it."""
+    relation = state.get_relation(CERTIFICATES_RELATION)
+    assert isinstance(relation, testing.Relation)
+    answered = dataclasses.replace(relation, remote_app_data=tls().answer(relation.local_app_data))
+    return with_relation(state, answered)
+
+
+def settle(ctx: testing.Context, kube: KubeDouble, state: testing.State) -> testing.State:
+    """CSRs out, certificates in, the controller's address, then a quiet update-status."""
+    state = ctx.run(ctx.on.config_changed(), state)
+    state = certify(state)
+    state = ctx.run(ctx.on.relation_changed(state.get_relation(CERTIFICATES_RELATION)), state)
+    kube.controller.reconcile(addresses=(ADDRESS,))
+    return ctx.run(ctx.on.update_status(), state)
+
+
+@dataclasses.dataclass(frozen=True)
+class Baseline:
+    state: testing.State
+    """The charm's output State once the tenant is served."""
+    objects: tuple[dict[str, Any], ...]
+    """Every object in the double apart from namespaces, with status, in creation order."""
+
+
+@functools.cache
+def baseline() -> Baseline:
+    with fresh_double() as kube:
+        seed_class(kube)
+        state = settle(context(), kube, initial_state())
+        objects = [
+            obj
+            for kind in ("GatewayClass", "Secret", "Gateway", "HTTPRoute")
+            for obj in kube.objects(kind)
+        ]
+        kept = []
+        for obj in objects:
+            status = obj.get("status")
+            clean = comparable(obj)
+            if status is not None:
+                clean["status"] = status
+            kept.append(clean)
+        return Baseline(state=state, objects=tuple(kept))
+
+
+def seed_baseline(kube: KubeDouble) -> None:
+    """The GatewayClass as a cluster admin made it; our objects as the charm applied them."""
+    seed_class(kube)
+    ours = [obj for obj in baseline().objects if obj["kind"] != "GatewayClass"]
+    replay(kube, ours, field_manager=APP)
+
+
+def tenant_listeners(gateway: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The tenant's listeners on the Gateway (by hostname)."""
+    listeners = ((gateway or {}).get("spec") or {}).get("listeners") or []
+    return [entry for entry in listeners if entry.get("hostname") == TENANT_HOST]
+
+
+def tenant_csr(state: testing.State) -> str:
+    """The CSR we sent for the tenant's hostname."""
+    relation = state.get_relation(CERTIFICATES_RELATION)
+    requests = json.loads(relation.local_app_data["certificate_signing_requests"])
+    (csr,) = [item["certificate_signing_request"] for item in requests]
+    return csr
+
+
+def tls_healthy_entries() -> list[dict[str, Any]]:
+    """The provider's valid `certificates` entries in the baseline."""
+    relation = baseline().state.get_relation(CERTIFICATES_RELATION)
+    assert isinstance(relation, testing.Relation)
+    return json.loads(relation.remote_app_data["certificates"])
+
+
+@functools.cache
+def spare_pems() -> tuple[str, ...]:
+    """Real certificates that are wrong where they will be put: our CA, a stranger's CA."""
+    other = TLSProvider()
+    return (tls().ca, other.ca)
+
+
+@functools.cache
+def spare_csrs() -> tuple[str, ...]:
+    """Real CSRs that are not the tenant's: another hostname's, the tenant's with another key."""
+    ours = PrivateKey(raw=private_key())
+    other = PrivateKey.generate(key_size=2048)
+    return (
+        str(CertificateRequestAttributes(common_name="other.example.com").generate_csr(ours)),
+        str(CertificateRequestAttributes(common_name=TENANT_HOST).generate_csr(other)),
+    )
