@@ -13,7 +13,6 @@ from charmlibs.interfaces.tls_certificates import (
     CertificateRequestAttributes,
     Mode,
     ProviderCapabilities,
-    TLSCertificatesRequiresV4,
 )
 from lightkube import Client
 from lightkube.resources.core_v1 import Secret
@@ -34,7 +33,12 @@ from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_
 from integrator.config import Config, ConfigError, load_config
 from integrator.layout import build_layout
 from integrator.status import STANDBY, from_kube_error, integrate_certificates, leader_status
-from integrator.tls import IssuedCertificate, certificate_request, usable_certificates
+from integrator.tls import (
+    GuardedCertificates,
+    IssuedCertificate,
+    certificate_request,
+    usable_certificates,
+)
 from kube_apply import CachedApplier, Gateway, HTTPRoute, KubeError, ListenerSet, Owner, connect
 from kube_apply.apply import ResourceType
 
@@ -71,7 +75,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         ]
         # Created before our observers, so the library has stored keys, sent CSRs and read
         # certificates by the time the reconcile runs on the same event.
-        self.certificates = TLSCertificatesRequiresV4(
+        self.certificates = GuardedCertificates(
             self,
             CERTIFICATES_RELATION,
             certificate_requests=self._certificate_requests,
@@ -168,6 +172,12 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             listener_sets_served=sets_served,
         )
         issued, private_key = self._issued() if related else ({}, None)
+        if related and self.certificates.problem:
+            # Like invalid config: say so, and leave every Secret, listener and answer as it is.
+            return ops.BlockedStatus(
+                f"unreadable data on {CERTIFICATES_RELATION} from the TLS provider "
+                f"({self.certificates.problem}): check or replace the provider"
+            )
         hostnames = {item.hostname for item in arbitration.served if item.hostname}
         certified = hostnames & issued.keys()
         # A Secret under our name that is somebody else's must never back a listener: the
@@ -235,6 +245,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             )
         if config.enforce_https and not related:
             blocked.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
+
         blocked.extend(
             f"invalid {ROUTE_RELATION} data from {request.application}: "
             f"{request.error.field}: {request.error.message}"
@@ -355,10 +366,10 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
     def _issued(self) -> tuple[dict[str, IssuedCertificate], str | None]:
         """Usable certificates by hostname, and the private key they were issued for."""
-        provided, private_key = self.certificates.get_assigned_certificates()
+        provided, private_key = self.certificates.assigned()
         if private_key is None:
             return {}, None
-        return usable_certificates(provided, datetime.now(UTC)), str(private_key)
+        return usable_certificates(provided, datetime.now(UTC)), private_key
 
     def _on_get_certificate(self, event: ops.ActionEvent) -> None:
         hostname = str(event.params.get("hostname", "")).strip()

@@ -41,7 +41,12 @@ def build_layout(
     sets: list[dict] = []
     routes: list[dict] = []
     for holder in holders:
-        items = [item for item in served if slots.get(item.hostname) == holder.slot]
+        # Listener order by name, not by arbitration priority: priority changes once a new
+        # hostname becomes held, and a reordered list would rewrite the Gateway for nothing.
+        items = sorted(
+            (item for item in served if slots.get(item.hostname) == holder.slot),
+            key=lambda item: (not item.default, item.hostname or ""),
+        )
         planned = listeners.plan_listeners(
             items,
             mode,

@@ -5,15 +5,54 @@ secret and the CSRs in our app databag; this module turns its view into what the
 A revoked or expired certificate is never returned, so it is never served.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import ops
 from charmlibs.interfaces.tls_certificates import (
     CertificateRequestAttributes,
     CertificateSigningRequest,
     ProviderCertificate,
+    TLSCertificatesError,
+    TLSCertificatesRequiresV4,
 )
+
+logger = logging.getLogger(__name__)
+
+BAD_PROVIDER_DATA = (TLSCertificatesError, ValueError, RecursionError)
+"""What the library (1.12.0) raises while parsing a provider's databag it cannot read."""
+
+
+class GuardedCertificates(TLSCertificatesRequiresV4):
+    """The library's requirer, minus hook failures on a TLS provider's malformed data.
+
+    The library parses the provider's databag in its own event observers, which run before the
+    charm's reconcile, and raises on an unreadable certificate, CSR or deeply nested JSON; the
+    hook would fail until the provider's data changed. Here that becomes `problem`, which the
+    reconcile shows as Blocked while every tenant keeps being served.
+    """
+
+    problem: str | None = None
+
+    def _configure(self, _: ops.EventBase | None = None) -> None:
+        try:
+            super()._configure(_)
+        except BAD_PROVIDER_DATA as error:
+            self.problem = f"{type(error).__name__}: {str(error)[:120]}"
+            logger.error("certificates: unreadable data from the TLS provider: %s", self.problem)
+
+    def assigned(self) -> tuple[list[ProviderCertificate], str | None]:
+        """Certificates assigned to us and our private key; nothing when the data is unreadable."""
+        try:
+            provided, key = self.get_assigned_certificates()
+        except BAD_PROVIDER_DATA as error:
+            self.problem = f"{type(error).__name__}: {str(error)[:120]}"
+            logger.error("certificates: unreadable data from the TLS provider: %s", self.problem)
+            return [], None
+        return list(provided), str(key) if key is not None else None
+
 
 MAX_COMMON_NAME = 64
 """X.509 caps the subject CN at 64 characters (RFC 5280 ub-common-name); SANs carry the rest."""
