@@ -101,7 +101,10 @@ def _answer_for(
         wanted: list[str | None] = [None, answer.default_hostname]
         accepted = [item for item in answer.accepted if item.hostname in wanted][:1]
         attachments = tuple(Attachment(a.hostname, _parents(a.parents)) for a in accepted)
-        refusal = _refusal("", answer)
+        # A refusal of the default hostname itself (e.g. its certificate is pending) counts too.
+        refusal = _refusal("", answer) or (
+            _refusal(answer.default_hostname, answer) if answer.default_hostname else None
+        )
         refused = (refusal,) if refusal is not None and not attachments else ()
         pending = () if attachments or refused else ("",)
         return attachments, refused, pending

@@ -69,6 +69,22 @@ def test_hostname_less_request_uses_the_default_hostname(world) -> None:
     assert state.url == "https://edge.example.com/shop-catalogue"
 
 
+def test_hostname_less_request_sees_the_default_hostnames_pending_certificate(world) -> None:
+    # The gateway files the refusal under its default hostname, not under "".
+    answer = world.answer(
+        [],
+        default_hostname="edge.example.com",
+        refused={"edge.example.com": RefusalReason.PENDING_CERTIFICATE},
+    )
+
+    state = route_state(Config(hostnames=(), paths=("/",)), REQUEST, answer, "shop")
+
+    assert state.attachments == ()
+    assert [(r.hostname, r.reason) for r in state.refused] == [
+        ("edge.example.com", RefusalReason.PENDING_CERTIFICATE)
+    ]
+
+
 def test_hostname_less_url_waits_for_an_address(world) -> None:
     state = route_state(
         Config(hostnames=(), paths=("/",)), REQUEST, world.answer([None], addresses=()), "shop"
