@@ -97,6 +97,24 @@ def _group(
     return by_key
 
 
+def tenant_holding(
+    hostname: str | None, claims: Sequence[Claim], held: Mapping[str | None, frozenset[str]]
+) -> str | None:
+    """The namespace serving `hostname` as its own (not as the shared default), if any.
+
+    Making that hostname the gateway's external-hostname would take it from its first
+    claimant, so the charm refuses such a config value instead.
+    """
+    if not hostname:
+        return None
+    holders = held.get(hostname, frozenset())
+    defaults = {claim.namespace for claim in claims if claim.wants_default}
+    for claim in sorted(claims, key=lambda claim: claim.relation_id):
+        if hostname in claim.hostnames and claim.namespace in holders - defaults:
+            return claim.namespace
+    return None
+
+
 def arbitrate(
     claims: Sequence[Claim],
     *,

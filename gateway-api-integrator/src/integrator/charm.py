@@ -28,7 +28,7 @@ from gateway_route.relation_data import remote_app_databag
 from integrator import cluster, gateway, listeners, placement
 from integrator.answers import Gateway as AnswerContext
 from integrator.answers import answer
-from integrator.arbitration import Arbitration, arbitrate
+from integrator.arbitration import Arbitration, arbitrate, tenant_holding
 from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
 from integrator.config import Config, ConfigError, load_config
 from integrator.layout import build_layout
@@ -151,6 +151,13 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         for record in records.values():
             for key, namespaces in record.items():
                 held[key] = held.get(key, frozenset()) | namespaces
+        tenant = tenant_holding(config.external_hostname, claims, held)
+        if tenant is not None:
+            # First claimant keeps it: nothing changes until the operator picks another name.
+            return ops.BlockedStatus(
+                f"external-hostname {config.external_hostname} is already served for namespace "
+                f"{tenant}: choose another, or release it there first"
+            )
         stand_ins = [c for b in broken for c in held_claims(b, held, config.external_hostname)]
         related = self.model.get_relation(CERTIFICATES_RELATION) is not None
         mode = listeners.https_mode(config.enforce_https, related)

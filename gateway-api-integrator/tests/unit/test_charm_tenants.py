@@ -137,3 +137,31 @@ def test_requirer_data_written_with_the_library_is_read(flow, cluster, answer):
     relation = testing.Relation("gateway-route", id=1, remote_app_data=encode(data))
     out = flow.changed(flow.state(relation), 1)
     assert answer(out, 1).attachments_for(HOST)
+
+
+def test_external_hostname_cannot_take_a_tenants_hostname(flow, cluster, answer):
+    served = flow.changed(flow.state(flow.route(1, "shop", [HOST])), 1)
+    before_listeners = cluster.listeners()
+    before_answer = answer(served, 1)
+
+    out = flow.changed(flow.with_config(served, external_hostname=HOST))
+
+    assert out.unit_status == ops.BlockedStatus(
+        f"external-hostname {HOST} is already served for namespace shop: "
+        "choose another, or release it there first"
+    )
+    assert cluster.listeners() == before_listeners
+    assert answer(out, 1) == before_answer
+    assert admitted(cluster, f"http-{HOST}") == SHOP_ONLY
+
+
+def test_external_hostname_already_shared_by_hostnameless_tenants_is_kept(flow, cluster, answer):
+    config = {"external-hostname": "gw.example.com"}
+    out = flow.changed(flow.state(flow.route(1, "shop"), config=config), 1)
+    # A tenant of the same namespace also names it explicitly: refused, the gateway keeps going.
+    out = flow.with_relation(out, flow.route(2, "shop", ["gw.example.com"]))
+    out = flow.changed(out, 2)
+
+    assert not isinstance(out.unit_status, ops.BlockedStatus)
+    assert answer(out, 2).refusal_for("gw.example.com").reason.value == "conflict"
+    assert answer(out, 1).attachments_for("gw.example.com")
