@@ -24,7 +24,7 @@ def main() -> None:
         import configurator.charm  # noqa: F401, PLC0415
     imported = time.perf_counter()
 
-    from bench import worlds  # noqa: PLC0415 (ops.testing and the other charm: harness only)
+    from bench import worlds  # noqa: PLC0415 (ops.testing: harness only)
 
     spec = json.loads(Path(spec_path).read_text())
     if charm == "integrator":

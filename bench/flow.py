@@ -8,16 +8,14 @@ unless the URL cannot be published otherwise, and the count says whether it was 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from charmspecs import charmcraft_path
 from configurator.charm import GatewayRouteConfiguratorCharm
 from integrator.charm import GatewayApiIntegratorCharm
 from kubedouble import KubeDouble
 from modelsim import Simulation, WorkloadRequirer
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _url(workload: WorkloadRequirer) -> str | None:
@@ -40,14 +38,14 @@ def events_to_url() -> dict[str, Any]:
         sim.add_app(
             "gateway",
             GatewayApiIntegratorCharm,
-            ROOT / "gateway-api-integrator" / "charmcraft.yaml",
+            charmcraft_path("gateway-api-integrator"),
             model="infra",
             config={"enforce-https": False},
         )
         sim.add_app(
             "route",
             GatewayRouteConfiguratorCharm,
-            ROOT / "gateway-route-configurator" / "charmcraft.yaml",
+            charmcraft_path("gateway-route-configurator"),
             model="apps",
             config={"hostname": "web.example.com"},
         )

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-import yaml
 from ops import testing
 
-from configurator.charm import GatewayRouteConfiguratorCharm
+from charmspecs import context
 from gateway_route import RequirerData, encode
-from integrator.charm import GatewayApiIntegratorCharm
 from kubedouble import KubeDouble
 
-ROOT = Path(__file__).resolve().parents[1]
 GATEWAY_APP = "gateway"
 GATEWAY_MODEL = "infra"
 ROUTE_APP = "route"
@@ -38,33 +34,14 @@ def tenant_hostname(index: int, generation: int = 0) -> str:
     return f"app{index:04}{suffix}.example.com"
 
 
-def _meta(charm: str) -> dict[str, Any]:
-    return yaml.safe_load((ROOT / charm / "charmcraft.yaml").read_text())
-
-
 def integrator_context() -> testing.Context:
     """A Context for gateway-api-integrator, as charmcraft.yaml declares it."""
-    meta = _meta("gateway-api-integrator")
-    return testing.Context(
-        GatewayApiIntegratorCharm,
-        meta={k: meta[k] for k in ("name", "requires", "provides", "assumes")},
-        config=meta["config"],
-        actions=meta["actions"],
-        app_name=GATEWAY_APP,
-        app_trusted=True,
-    )
+    return context("gateway-api-integrator", app_name=GATEWAY_APP)
 
 
 def configurator_context() -> testing.Context:
     """A Context for gateway-route-configurator (one per tenant model, same app name)."""
-    meta = _meta("gateway-route-configurator")
-    return testing.Context(
-        GatewayRouteConfiguratorCharm,
-        meta={k: meta[k] for k in ("name", "provides", "requires", "assumes")},
-        config=meta["config"],
-        app_name=ROUTE_APP,
-        app_trusted=True,
-    )
+    return context("gateway-route-configurator", app_name=ROUTE_APP)
 
 
 def seed_cluster(kube: KubeDouble, tenants: int) -> None:

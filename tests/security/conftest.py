@@ -10,24 +10,17 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from charmlibs.interfaces.tls_certificates import PrivateKey
-from charmlibs.interfaces.tls_certificates._tls_certificates import LIBID
 from ops import testing
 
-from configurator.charm import GatewayRouteConfiguratorCharm
+from charmspecs import context
 from gateway_route import Accepted, ParentRef, ProviderData, RequirerData, encode
-from integrator.charm import GatewayApiIntegratorCharm
 from kubedouble import KubeDouble
-from tls_provider import TLSProvider
+from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
-ROOT = Path(__file__).parents[2]
-GATEWAY_CHARM = ROOT / "gateway-api-integrator" / "charmcraft.yaml"
-ROUTE_CHARM = ROOT / "gateway-route-configurator" / "charmcraft.yaml"
 WRITE_VERBS = frozenset({"create", "update", "patch", "apply", "delete", "deletecollection"})
 GATEWAY_CLASS = "cilium"
 
@@ -42,11 +35,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("security counts")
     for line in sorted(TALLY):
         terminalreporter.write_line(f"{line} = {TALLY[line]}")
-
-
-def charm_meta(path: Path) -> dict[str, Any]:
-    """charmcraft.yaml, parsed."""
-    return yaml.safe_load(path.read_text())
 
 
 def _writes_to(kube: KubeDouble, kind: str, namespace: str | None, name: str) -> list[str]:
@@ -70,7 +58,6 @@ def _writes_to(kube: KubeDouble, kind: str, namespace: str | None, name: str) ->
 
 GATEWAY_APP = "gateway"
 GATEWAY_MODEL = "infra"
-REQUIRER_KEY_LABEL = f"{LIBID}-private-key-app-certificates"
 
 
 @pytest.fixture(scope="session")
@@ -95,15 +82,7 @@ class GatewayRig:
     ctx: testing.Context = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
-        spec = charm_meta(GATEWAY_CHARM)
-        self.ctx = testing.Context(
-            GatewayApiIntegratorCharm,
-            meta={key: spec[key] for key in ("name", "requires", "provides", "assumes")},
-            config=spec["config"],
-            actions=spec["actions"],
-            app_name=GATEWAY_APP,
-            app_trusted=True,
-        )
+        self.ctx = context("gateway-api-integrator", app_name=GATEWAY_APP)
         self.kube.ensure_namespace(GATEWAY_MODEL)
         if self.kube.get("GatewayClass", GATEWAY_CLASS) is None:
             self.kube.seed(
@@ -206,14 +185,7 @@ class RouteRig:
     ctx: testing.Context = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
-        spec = charm_meta(ROUTE_CHARM)
-        self.ctx = testing.Context(
-            GatewayRouteConfiguratorCharm,
-            meta={key: spec[key] for key in ("name", "provides", "requires", "assumes")},
-            config=spec["config"],
-            app_name=self.app,
-            app_trusted=True,
-        )
+        self.ctx = context("gateway-route-configurator", app_name=self.app)
         self.kube.ensure_namespace(self.model)
 
     def stand_in_gateway(self, hostname: str, admits: str) -> None:

@@ -13,17 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from charmlibs.interfaces.tls_certificates import PrivateKey
-from charmlibs.interfaces.tls_certificates._tls_certificates import LIBID
 from ops import testing
 
+from charmspecs import charmcraft, context
 from gateway_route import ProviderData, RequirerData, decode, encode
-from integrator.charm import GatewayApiIntegratorCharm
 from kubedouble import KubeDouble
-from tls_provider import TLSProvider
+from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
-CHARMCRAFT = Path(__file__).parents[2] / "charmcraft.yaml"
+CHARM = "gateway-api-integrator"
 APP = "gateway"
 MODEL = "infra"
 GATEWAY_CLASS = "cilium"
@@ -31,40 +29,25 @@ ADDRESS = "10.0.0.1"
 WRITE_VERBS = ("create", "update", "patch", "apply", "delete", "deletecollection")
 
 
-def _charm_spec() -> dict[str, Any]:
-    return yaml.safe_load(CHARMCRAFT.read_text())
-
-
 @pytest.fixture(scope="session")
 def charm_spec() -> dict[str, Any]:
-    return _charm_spec()
+    return charmcraft(CHARM)
 
 
-def new_context(charm_spec: dict[str, Any]) -> testing.Context:
-    """A Context for the charm as charmcraft.yaml declares it; each one is a fresh pod."""
-    meta = {key: charm_spec[key] for key in ("name", "requires", "provides", "assumes")}
-    return testing.Context(
-        GatewayApiIntegratorCharm,
-        meta=meta,
-        config=charm_spec["config"],
-        actions=charm_spec["actions"],
-        app_name=APP,
-        app_trusted=True,
-    )
+def new_context() -> testing.Context:
+    """A Context for the trusted charm as app `gateway`; each one is a fresh pod."""
+    return context(CHARM, app_name=APP)
 
 
 @pytest.fixture
-def ctx(charm_spec: dict[str, Any]) -> testing.Context:
-    return new_context(charm_spec)
+def ctx() -> testing.Context:
+    return new_context()
 
 
 @pytest.fixture
-def fresh_context(charm_spec: dict[str, Any]) -> Any:
+def fresh_context() -> Any:
     """`fresh_context()`: another Context, as after a pod restart or on a new leader."""
-    return lambda: new_context(charm_spec)
-
-
-REQUIRER_KEY_LABEL = f"{LIBID}-private-key-app-certificates"
+    return new_context
 
 
 @pytest.fixture(scope="session")

@@ -6,27 +6,20 @@ answer written with the gateway_route models.
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from ops import testing
 
-from configurator.charm import GatewayRouteConfiguratorCharm
+from charmspecs import context
 from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused, encode
 from kubedouble import KubeDouble
 
-CHARM_ROOT = Path(__file__).parents[2]
 APP = "gateway-route-configurator"
 MODEL = "shop"
 EDGE = "edge"
 GATEWAY = "gateway"
 WRITES = ("create", "update", "patch", "apply", "delete", "deletecollection")
-
-
-def _charmcraft() -> dict[str, Any]:
-    return yaml.safe_load((CHARM_ROOT / "charmcraft.yaml").read_text())
 
 
 def label(hostname: str) -> str:
@@ -45,13 +38,7 @@ class World:
     ctx: testing.Context = field(init=False)
 
     def __post_init__(self) -> None:
-        meta = _charmcraft()
-        self.ctx = testing.Context(
-            GatewayRouteConfiguratorCharm,
-            meta={k: meta[k] for k in ("name", "provides", "requires", "assumes")},
-            config=meta["config"],
-            app_name=APP,
-        )
+        self.ctx = context("gateway-route-configurator", app_name=APP, app_trusted=False)
         self.kube.ensure_namespace(self.model)
         self.kube.ensure_namespace(EDGE)
 

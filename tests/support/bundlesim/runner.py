@@ -19,21 +19,14 @@ import ops
 from bundlesim.certificates import CertificateCheck, check_certificate
 from bundlesim.scenario import ActionCall, Controller, Scenario, Step
 from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, workload_requirer
-from configurator.charm import GatewayRouteConfiguratorCharm
-from integrator.charm import GatewayApiIntegratorCharm
+from charmspecs import CHARMS, REPO_ROOT, charm_class, charmcraft_path
 from kubedouble import KubeDouble, samples
 from modelsim import ActionOutcome, Simulation, WorkloadRequirer
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+__all__ = ["REPO_ROOT", "ActionRecord", "BundleRun"]
+
 CHARM_CLASSES: dict[str, tuple[type[ops.CharmBase], Path]] = {
-    "gateway-api-integrator": (
-        GatewayApiIntegratorCharm,
-        REPO_ROOT / "gateway-api-integrator" / "charmcraft.yaml",
-    ),
-    "gateway-route-configurator": (
-        GatewayRouteConfiguratorCharm,
-        REPO_ROOT / "gateway-route-configurator" / "charmcraft.yaml",
-    ),
+    name: (charm_class(name), charmcraft_path(name)) for name in CHARMS
 }
 CONTROLLER_NAME = "gateway.example.com/controller"
 

@@ -7,18 +7,15 @@ into every fresh double; the fuzzed charm must never touch them.
 
 import functools
 import json
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from ops import testing
 
-from configurator.charm import GatewayRouteConfiguratorCharm
+import charmspecs
 from fuzzdata.cluster import comparable, fresh_double, replay
 from gateway_route import Accepted, ParentRef, ProviderData, encode
 from kubedouble import KubeDouble
 
-CHARM_ROOT = Path(__file__).parents[3] / "gateway-route-configurator"
 APP = "gateway-route-configurator"
 NEIGHBOUR_APP = "orders-configurator"
 MODEL = "shop"
@@ -36,19 +33,8 @@ OWNER_LABELS = {
 }
 
 
-@functools.cache
-def _meta() -> dict[str, Any]:
-    return yaml.safe_load((CHARM_ROOT / "charmcraft.yaml").read_text())
-
-
 def context(app: str = APP) -> testing.Context:
-    meta = _meta()
-    return testing.Context(
-        GatewayRouteConfiguratorCharm,
-        meta={k: meta[k] for k in ("name", "provides", "requires", "assumes")},
-        config=meta["config"],
-        app_name=app,
-    )
+    return charmspecs.context("gateway-route-configurator", app_name=app, app_trusted=False)
 
 
 def _section(prefix: str, hostname: str) -> str:

@@ -10,21 +10,17 @@ output State.
 import dataclasses
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
-import yaml
 from charmlibs.interfaces.tls_certificates import CertificateRequestAttributes, PrivateKey
-from charmlibs.interfaces.tls_certificates._tls_certificates import LIBID
 from ops import testing
 
+import charmspecs
 from fuzzdata.cluster import comparable, fresh_double, replay
 from gateway_route import RequirerData, encode
-from integrator.charm import GatewayApiIntegratorCharm
 from kubedouble import KubeDouble
-from tls_provider import TLSProvider
+from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
-CHARM_ROOT = Path(__file__).parents[3] / "gateway-api-integrator"
 APP = "gateway"
 MODEL = "infra"
 GATEWAY_CLASS = "cilium"
@@ -40,24 +36,10 @@ OWNER_LABELS = {
     "gateway-api.juju.is/application": APP,
     "gateway-api.juju.is/model": MODEL,
 }
-KEY_LABEL = f"{LIBID}-private-key-app-certificates"
-
-
-@functools.cache
-def _meta() -> dict[str, Any]:
-    return yaml.safe_load((CHARM_ROOT / "charmcraft.yaml").read_text())
 
 
 def context() -> testing.Context:
-    meta = _meta()
-    return testing.Context(
-        GatewayApiIntegratorCharm,
-        meta={key: meta[key] for key in ("name", "requires", "provides", "assumes")},
-        config=meta["config"],
-        actions=meta["actions"],
-        app_name=APP,
-        app_trusted=True,
-    )
+    return charmspecs.context("gateway-api-integrator", app_name=APP)
 
 
 @functools.cache
@@ -71,7 +53,7 @@ def private_key() -> str:
 
 
 def key_secret() -> testing.Secret:
-    return testing.Secret({"private-key": private_key()}, label=KEY_LABEL, owner="app")
+    return testing.Secret({"private-key": private_key()}, label=REQUIRER_KEY_LABEL, owner="app")
 
 
 def route(

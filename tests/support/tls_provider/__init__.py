@@ -24,8 +24,15 @@ from charmlibs.interfaces.tls_certificates import (
     CertificateSigningRequest,
     PrivateKey,
 )
+from charmlibs.interfaces.tls_certificates._tls_certificates import LIBID
 
-__all__ = ["Issued", "TLSProvider", "csrs_in", "hostname_of"]
+__all__ = ["REQUIRER_KEY_LABEL", "Issued", "TLSProvider", "csrs_in", "hostname_of"]
+
+REQUIRER_KEY_LABEL = f"{LIBID}-private-key-app-certificates"
+"""The requirer library's label for its app-mode private-key secret on endpoint `certificates`
+(it builds `<LIBID>-private-key-app-<endpoint>`). Tests seed that secret with a key made once:
+the library would otherwise generate a 2048-bit key in every test.
+"""
 
 
 def csrs_in(requirer_databag: Mapping[str, str]) -> list[str]:
