@@ -5,6 +5,8 @@ serves the valid ones and refuses the rest with reason "invalid", so a typo in o
 not take a tenant's other hostnames offline.
 """
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -19,6 +21,8 @@ from gateway_route import (
     decode,
     validate_hostname,
 )
+
+_NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 
 
 class _LenientRequest(RequirerData):
@@ -55,6 +59,8 @@ class BrokenRequest:
     application: str
     error: DataError
     previous: ProviderData | None = field(default=None)
+    namespace: str | None = None
+    """Its namespace when that key alone is still readable: narrows what its stand-ins hold."""
 
 
 def read_claim(
@@ -75,7 +81,13 @@ def read_claim(
         else None
     )
     if not isinstance(lenient, _LenientRequest):
-        return BrokenRequest(relation_id, remote_app or "unknown application", data, previous)
+        return BrokenRequest(
+            relation_id,
+            remote_app or "unknown application",
+            data,
+            previous,
+            _readable_namespace(databag),
+        )
     valid: list[str] = []
     invalid: list[tuple[str, str]] = []
     for hostname in lenient.hostnames:
@@ -87,6 +99,14 @@ def read_claim(
         if hostname not in valid:
             valid.append(hostname)
     return Claim(relation_id, lenient.namespace, lenient.application, tuple(valid), tuple(invalid))
+
+
+def _readable_namespace(databag: Mapping[str, str] | None) -> str | None:
+    try:
+        value = json.loads((databag or {}).get("namespace", "null"))
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, str) and _NAMESPACE.fullmatch(value) else None
 
 
 def held_claims(
@@ -104,9 +124,14 @@ def held_claims(
         name = accepted.hostname
         default = name is None or name == external
         hostnames = () if default or name is None else (name,)
+        namespaces = held.get(name, frozenset())
+        if broken.namespace is not None:
+            # A shared (default) listener also admits other configurators' namespaces: keep
+            # only the broken requester's own, when its databag still says which it is.
+            namespaces = namespaces & {broken.namespace}
         claims.extend(
             Claim(broken.relation_id, namespace, broken.application, hostnames, answered=False)
-            for namespace in sorted(held.get(name, frozenset()))
+            for namespace in sorted(namespaces)
         )
     return claims
 

@@ -1,6 +1,6 @@
 """Who gets which hostname: pure tests of claims and arbitration."""
 
-from gateway_route import DataError, RequirerData, encode
+from gateway_route import DataError, RequirerData, decode, encode
 from integrator.arbitration import arbitrate
 from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
 
@@ -175,6 +175,63 @@ def test_held_claims_keep_a_broken_requesters_hostnames_for_the_holder():
     stand_ins = held_claims(broken, {"a.example.com": frozenset({"shop"})}, None)
     assert stand_ins == [Claim(4, "shop", "cfg", ("a.example.com",), answered=False)]
     assert certificate_hostnames([], [broken], None) == ["a.example.com"]
+
+
+def test_held_claims_of_a_shared_default_keep_only_the_broken_requesters_namespace():
+    from gateway_route import Accepted, ParentRef, ProviderData
+
+    parent = ParentRef(
+        name="g", namespace="infra", section_name="http-gw.example.com", protocol="HTTP", port=80
+    )
+    previous = ProviderData(
+        gateway_name="g",
+        gateway_namespace="infra",
+        https_mode="disabled",
+        hsts_max_age=0,
+        addresses=[],
+        default_hostname="gw.example.com",
+        accepted=[Accepted(hostname="gw.example.com", parents=[parent])],
+        refused=[],
+    )
+    databag = {"version": "7", "namespace": '"shop"', "application": '"web"', "hostnames": "[]"}
+    data = decode(RequirerData, databag)
+    assert isinstance(data, DataError)
+    broken = read_claim(4, "cfg", data, databag, previous)
+    assert isinstance(broken, BrokenRequest)
+    held: dict[str | None, frozenset[str]] = {
+        "gw.example.com": frozenset({"shop", "blog", "gone"})
+    }
+
+    stand_ins = held_claims(broken, held, "gw.example.com")
+
+    assert stand_ins == [Claim(4, "shop", "cfg", (), answered=False)]
+
+
+def test_held_claims_keep_every_holder_when_the_namespace_is_unreadable():
+    from gateway_route import Accepted, ParentRef, ProviderData
+
+    parent = ParentRef(
+        name="g", namespace="infra", section_name="http-gw.example.com", protocol="HTTP", port=80
+    )
+    previous = ProviderData(
+        gateway_name="g",
+        gateway_namespace="infra",
+        https_mode="disabled",
+        hsts_max_age=0,
+        addresses=[],
+        default_hostname="gw.example.com",
+        accepted=[Accepted(hostname="gw.example.com", parents=[parent])],
+        refused=[],
+    )
+    databag = {"namespace": "not json", "hostnames": "[]"}
+    data = decode(RequirerData, databag)
+    assert isinstance(data, DataError)
+    broken = read_claim(4, "cfg", data, databag, previous)
+    assert isinstance(broken, BrokenRequest)
+
+    stand_ins = held_claims(broken, {"gw.example.com": frozenset({"shop", "blog"})}, None)
+
+    assert [claim.namespace for claim in stand_ins] == ["blog", "shop"]
 
 
 def test_certificate_hostnames_include_external_and_deduplicate():
