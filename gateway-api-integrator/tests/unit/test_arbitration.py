@@ -1,6 +1,14 @@
 """Who gets which hostname: pure tests of claims and arbitration."""
 
-from gateway_route import DataError, RequirerData, decode, encode
+from gateway_route import (
+    Accepted,
+    DataError,
+    ParentRef,
+    ProviderData,
+    RequirerData,
+    decode,
+    encode,
+)
 from integrator.arbitration import arbitrate
 from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
 
@@ -156,48 +164,43 @@ def test_read_claim_of_valid_data():
     assert claim == Claim(4, "shop", "web", ("a.example.com",))
 
 
-def test_held_claims_keep_a_broken_requesters_hostnames_for_the_holder():
-    from gateway_route import Accepted, ParentRef, ProviderData
-
+def last_answer(hostname: str, default_hostname: str | None = None) -> ProviderData:
+    """What a now-broken requester was last given: `hostname` on an HTTP listener."""
     parent = ParentRef(
-        name="g", namespace="infra", section_name="http-a.example.com", protocol="HTTP", port=80
+        name="g", namespace="infra", section_name=f"http-{hostname}", protocol="HTTP", port=80
     )
-    previous = ProviderData(
+    return ProviderData(
         gateway_name="g",
         gateway_namespace="infra",
         https_mode="disabled",
         hsts_max_age=0,
         addresses=[],
-        accepted=[Accepted(hostname="a.example.com", parents=[parent])],
+        default_hostname=default_hostname,
+        accepted=[Accepted(hostname=hostname, parents=[parent])],
         refused=[],
     )
-    broken = BrokenRequest(4, "cfg", DataError("version", "is missing"), previous)
+
+
+def broken_request(databag: dict[str, str], previous: ProviderData) -> BrokenRequest:
+    data = decode(RequirerData, databag)
+    assert isinstance(data, DataError)
+    broken = read_claim(4, "cfg", data, databag, previous)
+    assert isinstance(broken, BrokenRequest)
+    return broken
+
+
+def test_held_claims_keep_a_broken_requesters_hostnames_for_the_holder():
+    broken = BrokenRequest(
+        4, "cfg", DataError("version", "is missing"), last_answer("a.example.com")
+    )
     stand_ins = held_claims(broken, {"a.example.com": frozenset({"shop"})}, None)
     assert stand_ins == [Claim(4, "shop", "cfg", ("a.example.com",), answered=False)]
     assert certificate_hostnames([], [broken], None) == ["a.example.com"]
 
 
 def test_held_claims_of_a_shared_default_keep_only_the_broken_requesters_namespace():
-    from gateway_route import Accepted, ParentRef, ProviderData
-
-    parent = ParentRef(
-        name="g", namespace="infra", section_name="http-gw.example.com", protocol="HTTP", port=80
-    )
-    previous = ProviderData(
-        gateway_name="g",
-        gateway_namespace="infra",
-        https_mode="disabled",
-        hsts_max_age=0,
-        addresses=[],
-        default_hostname="gw.example.com",
-        accepted=[Accepted(hostname="gw.example.com", parents=[parent])],
-        refused=[],
-    )
     databag = {"version": "7", "namespace": '"shop"', "application": '"web"', "hostnames": "[]"}
-    data = decode(RequirerData, databag)
-    assert isinstance(data, DataError)
-    broken = read_claim(4, "cfg", data, databag, previous)
-    assert isinstance(broken, BrokenRequest)
+    broken = broken_request(databag, last_answer("gw.example.com", "gw.example.com"))
     held: dict[str | None, frozenset[str]] = {
         "gw.example.com": frozenset({"shop", "blog", "gone"})
     }
@@ -208,26 +211,8 @@ def test_held_claims_of_a_shared_default_keep_only_the_broken_requesters_namespa
 
 
 def test_held_claims_keep_every_holder_when_the_namespace_is_unreadable():
-    from gateway_route import Accepted, ParentRef, ProviderData
-
-    parent = ParentRef(
-        name="g", namespace="infra", section_name="http-gw.example.com", protocol="HTTP", port=80
-    )
-    previous = ProviderData(
-        gateway_name="g",
-        gateway_namespace="infra",
-        https_mode="disabled",
-        hsts_max_age=0,
-        addresses=[],
-        default_hostname="gw.example.com",
-        accepted=[Accepted(hostname="gw.example.com", parents=[parent])],
-        refused=[],
-    )
     databag = {"namespace": "not json", "hostnames": "[]"}
-    data = decode(RequirerData, databag)
-    assert isinstance(data, DataError)
-    broken = read_claim(4, "cfg", data, databag, previous)
-    assert isinstance(broken, BrokenRequest)
+    broken = broken_request(databag, last_answer("gw.example.com", "gw.example.com"))
 
     stand_ins = held_claims(broken, {"gw.example.com": frozenset({"shop", "blog"})}, None)
 
