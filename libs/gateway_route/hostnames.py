@@ -2,7 +2,7 @@
 
 A hostname here is what a Gateway API listener and an HTTPRoute accept and what a certificate
 can be issued for: a precise, lowercase RFC 1123 DNS name. Wildcards and IP addresses are
-refused because each hostname gets its own listener and certificate (see DESIGN.md).
+refused because each hostname gets its own listener and certificate.
 """
 
 import ipaddress

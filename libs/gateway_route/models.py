@@ -15,7 +15,8 @@ from gateway_route.hostnames import Address, Hostname
 VERSION = 1
 """The wire version this library writes and the highest it reads."""
 
-MAX_HOSTNAMES = 64
+MAX_REQUESTED_HOSTNAMES = 64
+"""Hostnames one configurator may ask for (each becomes listeners and a certificate)."""
 MAX_REFUSED_HOSTNAME_LENGTH = 256
 MAX_MESSAGE_LENGTH = 1024
 
@@ -67,7 +68,9 @@ class RequirerData(_Wire):
     """The configurator's Juju model, which is the namespace its HTTPRoute lives in."""
     application: Annotated[str, Field(min_length=1, max_length=253)]
     """The workload application served (informational: logs, statuses)."""
-    hostnames: Annotated[list[Hostname], Field(max_length=MAX_HOSTNAMES), AfterValidator(_unique)]
+    hostnames: Annotated[
+        list[Hostname], Field(max_length=MAX_REQUESTED_HOSTNAMES), AfterValidator(_unique)
+    ]
     """Hostnames to serve; empty means the gateway's default hostname or bare address."""
 
 

@@ -9,7 +9,7 @@ def remote_app_databag(relation: ops.Relation) -> Mapping[str, str] | None:
     """The remote application's databag, or None when it cannot be read.
 
     On relation-broken `relation.app` can be None and the databag unreadable
-    (FIELD-NOTES: traefik-k8s#211, #676); both mean "nothing to read", not an error.
+    (traefik-k8s#211, #676); both mean "nothing to read", not an error.
     """
     if relation.app is None:
         return None

@@ -6,21 +6,16 @@ Reference: docs/reference/gateway-route-configurator.md ("Route semantics").
 """
 
 from http_routes.backend_tls import backend_tls_policy
-from http_routes.limits import MAX_HOSTNAMES, MAX_PARENT_REFS, MAX_RULES
 from http_routes.paths import MAX_PATH_LENGTH, nest_path, normalise_path
-from http_routes.routes import Attachment, Backend, Parent, desired_routes, parent_ref
+from http_routes.routes import Attachment, Backend, desired_routes, parent_ref
 from http_routes.service import backend_service, service_name
 
 __version__ = "1.0.0"
 
 __all__ = [
-    "MAX_HOSTNAMES",
-    "MAX_PARENT_REFS",
     "MAX_PATH_LENGTH",
-    "MAX_RULES",
     "Attachment",
     "Backend",
-    "Parent",
     "backend_service",
     "backend_tls_policy",
     "desired_routes",

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from http_routes.limits import MAX_HOSTNAMES, MAX_PARENT_REFS, MAX_RULES
-from kube_apply import GATEWAY_API_GROUP, dns1123_subdomain
+from gateway_route.models import ParentRef
+from kube_objects.kinds import GROUP
+from kube_objects.limits import MAX_PARENT_REFS, MAX_ROUTE_HOSTNAMES, MAX_RULES
+from kube_objects.names import dns1123_subdomain
 
 HSTS_HEADER = "Strict-Transport-Security"
 
@@ -24,24 +26,11 @@ _FLAVOUR_ORDER = {_SECURE: 0, _SERVE: 1, _REDIRECT: 2}
 
 
 @dataclass(frozen=True)
-class Parent:
-    """One listener to attach to (a Gateway's or a ListenerSet's section)."""
-
-    name: str
-    namespace: str
-    section_name: str
-    protocol: Literal["HTTP", "HTTPS"]
-    port: int
-    group: str = GATEWAY_API_GROUP
-    kind: str = "Gateway"
-
-
-@dataclass(frozen=True)
 class Attachment:
     """A hostname (None: any, on a hostname-less listener) and the listeners that serve it."""
 
     hostname: str | None
-    parents: tuple[Parent, ...]
+    parents: tuple[ParentRef, ...]
 
     @property
     def https_port(self) -> int | None:
@@ -67,7 +56,7 @@ class _GroupKey:
         return (self.hostless, _FLAVOUR_ORDER[self.flavour], self.https_port)
 
 
-def parent_ref(parent: Parent) -> dict:
+def parent_ref(parent: ParentRef) -> dict:
     """The `parentRefs` entry for `parent`.
 
     `namespace` and `sectionName` are always set: some controllers program a route on a
@@ -108,7 +97,7 @@ def desired_routes(
             nothing.
         hsts_max_age: seconds for `Strict-Transport-Security` on HTTPS listeners; 0 for none.
     """
-    groups: dict[_GroupKey, dict[str | None, list[Parent]]] = {}
+    groups: dict[_GroupKey, dict[str | None, list[ParentRef]]] = {}
     for attachment in attachments:
         for parent in attachment.parents:
             key = _group_key(attachment, parent, redirect_https=redirect_https, hsts=hsts_max_age)
@@ -123,7 +112,7 @@ def desired_routes(
         specs.extend(_split(groups[key], rules))
     return [
         {
-            "apiVersion": f"{GATEWAY_API_GROUP}/v1",
+            "apiVersion": f"{GROUP}/v1",
             "kind": "HTTPRoute",
             "metadata": {"name": _route_name(name, index), "namespace": namespace},
             "spec": spec,
@@ -138,7 +127,7 @@ def _route_name(base: str, index: int) -> str:
 
 
 def _group_key(
-    attachment: Attachment, parent: Parent, *, redirect_https: bool, hsts: int
+    attachment: Attachment, parent: ParentRef, *, redirect_https: bool, hsts: int
 ) -> _GroupKey:
     hostless = attachment.hostname is None
     if parent.protocol == "HTTPS":
@@ -153,11 +142,11 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [items]
 
 
-def _split(members: dict[str | None, list[Parent]], rules: list[dict]) -> list[dict]:
+def _split(members: dict[str | None, list[ParentRef]], rules: list[dict]) -> list[dict]:
     """Route specs for one group, each inside the CRD's list limits."""
     specs = []
-    for hostnames in _chunks(list(members), MAX_HOSTNAMES):
-        parents: list[Parent] = []
+    for hostnames in _chunks(list(members), MAX_ROUTE_HOSTNAMES):
+        parents: list[ParentRef] = []
         for hostname in hostnames:
             parents.extend(p for p in members[hostname] if p not in parents)
         for parent_chunk in _chunks(parents, MAX_PARENT_REFS):

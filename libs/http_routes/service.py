@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from kube_apply import dns1035_label
+from kube_objects.names import dns1035_label
 
 Scheme = Literal["http", "https", "h2c"]
 

@@ -1,6 +1,7 @@
 """Provider side of the ``ingress`` v2 relation, as unmodified workload charms speak it.
 
-Usage from a charm's reconcile::
+The package root holds the pure parts (wire models, databag parsing, errors); the ops-side
+reader/writer is `ingress_v2.provider.IngressProvider`. Usage from a charm's reconcile::
 
     ingress = IngressProvider(self)
     request = ingress.read()
@@ -21,16 +22,13 @@ from ingress_v2.models import (
     Scheme,
     UnitAddress,
 )
-from ingress_v2.provider import URL_KEY, IngressProvider
 
 __version__ = "1.0.0"
 
 __all__ = [
-    "URL_KEY",
     "HealthcheckParams",
     "IngressAppData",
     "IngressDataError",
-    "IngressProvider",
     "IngressRequest",
     "IngressUnitData",
     "Scheme",

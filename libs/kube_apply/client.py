@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lightkube import Client, ConfigError
 
-from kube_apply.errors import Unavailable
+from kube_objects.failures import ApiFailure, Unavailable
 
 
 def connect(application: str, namespace: str) -> Client:
@@ -17,3 +17,11 @@ def connect(application: str, namespace: str) -> Client:
         return Client(field_manager=application, namespace=namespace)
     except ConfigError as error:
         raise Unavailable(f"no Kubernetes API configuration: {error}") from error
+
+
+def try_connect(application: str, namespace: str) -> Client | ApiFailure:
+    """`connect`, with a missing configuration returned rather than raised."""
+    try:
+        return connect(application, namespace)
+    except ApiFailure as failure:
+        return failure

@@ -1,4 +1,7 @@
-"""lightkube resource classes for the Gateway API kinds, defined once for both charms."""
+"""lightkube resource classes for every kind the charms touch, found by kind name.
+
+Plans name kinds as strings (they import no client); this is where a name becomes a class.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +12,28 @@ from lightkube.generic_resource import (
     create_namespaced_resource,
     get_generic_resource,
 )
+from lightkube.resources.apps_v1 import StatefulSet
+from lightkube.resources.core_v1 import ConfigMap, Secret, Service
 
-GATEWAY_API_GROUP = "gateway.networking.k8s.io"
+from kube_objects.kinds import GROUP
+
+ResourceType = type[NamespacedResource] | type[GlobalResource]
 
 
 def _namespaced(kind: str, plural: str, version: str = "v1") -> type[NamespacedResource]:
     # The registry refuses a second class for the same kind; reuse one already made (tests and
     # the bundle simulation import both charms into one process).
-    existing = get_generic_resource(f"{GATEWAY_API_GROUP}/{version}", kind)
+    existing = get_generic_resource(f"{GROUP}/{version}", kind)
     if existing is not None:
         return existing  # type: ignore[return-value]
-    return create_namespaced_resource(GATEWAY_API_GROUP, version, kind, plural)
+    return create_namespaced_resource(GROUP, version, kind, plural)
 
 
 def _global(kind: str, plural: str, version: str = "v1") -> type[GlobalResource]:
-    existing = get_generic_resource(f"{GATEWAY_API_GROUP}/{version}", kind)
+    existing = get_generic_resource(f"{GROUP}/{version}", kind)
     if existing is not None:
         return existing  # type: ignore[return-value]
-    return create_global_resource(GATEWAY_API_GROUP, version, kind, plural)
+    return create_global_resource(GROUP, version, kind, plural)
 
 
 GatewayClass = _global("GatewayClass", "gatewayclasses")
@@ -36,7 +43,34 @@ ReferenceGrant = _namespaced("ReferenceGrant", "referencegrants", "v1beta1")
 ListenerSet = _namespaced("ListenerSet", "listenersets")
 BackendTLSPolicy = _namespaced("BackendTLSPolicy", "backendtlspolicies")
 
+KINDS: dict[str, ResourceType] = {
+    "ConfigMap": ConfigMap,
+    "Secret": Secret,
+    "Service": Service,
+    "StatefulSet": StatefulSet,
+    "GatewayClass": GatewayClass,
+    "Gateway": Gateway,
+    "ListenerSet": ListenerSet,
+    "HTTPRoute": HTTPRoute,
+    "BackendTLSPolicy": BackendTLSPolicy,
+    "ReferenceGrant": ReferenceGrant,
+}
 
-def resource_class(obj: dict) -> type[NamespacedResource] | type[GlobalResource]:
-    """The lightkube class for a plain-dict object (core kinds and the Gateway API kinds)."""
+
+def resource(kind: str | ResourceType) -> ResourceType:
+    """The lightkube class for a kind name (a class is passed through)."""
+    if isinstance(kind, str):
+        return KINDS[kind]
+    return kind
+
+
+def kind_name(kind: str | ResourceType) -> str:
+    """The kind name of a class (a name is passed through)."""
+    if isinstance(kind, str):
+        return kind
+    return kind._api_info.resource.kind
+
+
+def resource_class(obj: dict) -> ResourceType:
+    """The lightkube class for a plain-dict object."""
     return type(codecs.from_dict(obj))

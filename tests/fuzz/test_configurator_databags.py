@@ -17,14 +17,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from ops import testing
 
-from configurator.status import WAITING_FOR_GATEWAY
+from configurator.plan.status import WAITING_FOR_GATEWAY
 from fuzzdata import configurator as world
 from fuzzdata import profiles, tally
 from fuzzdata.cluster import contents, fresh_double, refusals, stored, writes_to
 from fuzzdata.databags import ingress_app_databags, ingress_unit_databags, provider_databags
 from gateway_route import DataError, ProviderData, decode, encode
 from ingress_v2 import UnitAddress, parse_app_databag, parse_unit_databag
-from kube_apply import dns1123_subdomain
+from kube_objects import dns1123_subdomain
 from kubedouble import KubeDouble
 
 SETTINGS = profiles.current()

@@ -26,7 +26,7 @@ from fuzzdata import profiles, tally
 from fuzzdata.cluster import fresh_double, key_of, refusals, stored, writes_to
 from fuzzdata.databags import requirer_databags, tls_provider_databags
 from gateway_route import DataError, ProviderData, RefusalReason, RequirerData, decode
-from integrator.gateway import secret_name
+from integrator.plan.objects import secret_name
 from kubedouble import KubeDouble
 
 SETTINGS = profiles.current()

@@ -20,7 +20,7 @@ import ops
 import pytest
 from ops import testing
 
-from kube_apply.ownership import APPLICATION, MANAGED_BY, MODEL
+from kube_objects.ownership import APPLICATION, MANAGED_BY, MODEL
 from kubedouble import KubeDouble
 
 HOST = "shop.example.com"

@@ -9,12 +9,21 @@ from gateway_route import (
     decode,
     encode,
 )
-from integrator.arbitration import arbitrate
-from integrator.claims import BrokenRequest, Claim, certificate_hostnames, held_claims, read_claim
+from integrator.plan.arbitration import arbitrate
+from integrator.plan.claims import (
+    BrokenRequest,
+    Claim,
+    certificate_hostnames,
+    kept_claims,
+    read_claim,
+)
+from integrator.plan.snapshot import RouteRequest
 
 
-def decide(claims, *, held=None, external=None, enforce=False):
-    return arbitrate(claims, held=held or {}, external_hostname=external, enforce_https=enforce)
+def decide(claims, *, tenancy=None, external=None, enforce=False):
+    return arbitrate(
+        claims, tenancy=tenancy or {}, external_hostname=external, enforce_https=enforce
+    )
 
 
 def reasons(arbitration, relation_id):
@@ -34,7 +43,7 @@ def test_current_holder_keeps_hostname_against_lower_relation_id():
         Claim(3, "newcomer", "b", ("a.example.com",)),
         Claim(9, "holder", "a", ("a.example.com",)),
     ]
-    result = decide(claims, held={"a.example.com": frozenset({"holder"})})
+    result = decide(claims, tenancy={"a.example.com": frozenset({"holder"})})
     assert result.served[0].namespaces == {"holder"}
     assert reasons(result, 3) == {("a.example.com", "conflict")}
 
@@ -61,7 +70,7 @@ def test_same_namespace_claimants_share_a_hostname():
 
 def test_holder_that_stopped_asking_releases_the_hostname():
     result = decide(
-        [Claim(5, "blog", "b", ("a.example.com",))], held={"a.example.com": frozenset({"shop"})}
+        [Claim(5, "blog", "b", ("a.example.com",))], tenancy={"a.example.com": frozenset({"shop"})}
     )
     assert result.served[0].namespaces == {"blog"}
 
@@ -114,7 +123,7 @@ def test_every_hostname_is_served_however_many():
 
 def test_served_order_puts_hostnames_already_served_before_new_ones():
     claims = [Claim(1, "a", "a", ("new.example.com",)), Claim(2, "b", "b", ("old.example.com",))]
-    result = decide(claims, held={"old.example.com": frozenset({"b"})})
+    result = decide(claims, tenancy={"old.example.com": frozenset({"b"})})
     assert [s.hostname for s in result.served] == ["old.example.com", "new.example.com"]
 
 
@@ -144,7 +153,9 @@ def raw(namespace="shop", hostnames=("a.example.com",)):
 
 def test_read_claim_keeps_valid_hostnames_when_one_is_invalid():
     databag = raw(hostnames=("a.example.com", "*.example.com", "a.example.com"))
-    claim = read_claim(4, "cfg", DataError("hostnames", "[1]: wildcards"), databag, None)
+    claim = read_claim(
+        RouteRequest(4, "cfg", DataError("hostnames", "[1]: wildcards"), databag, None)
+    )
     assert isinstance(claim, Claim)
     assert claim.hostnames == ("a.example.com",)
     assert [h for h, _ in claim.invalid] == ["*.example.com"]
@@ -153,14 +164,14 @@ def test_read_claim_keeps_valid_hostnames_when_one_is_invalid():
 def test_read_claim_reports_other_errors_as_broken():
     databag = {**raw(), "namespace": '"Not A Namespace"'}
     error = DataError("namespace", "bad")
-    result = read_claim(4, "cfg", error, databag, None)
+    result = read_claim(RouteRequest(4, "cfg", error, databag, None))
     assert isinstance(result, BrokenRequest)
     assert result.error == error
 
 
 def test_read_claim_of_valid_data():
     data = RequirerData(namespace="shop", application="web", hostnames=["a.example.com"])
-    claim = read_claim(4, "cfg", data, encode(data), None)
+    claim = read_claim(RouteRequest(4, "cfg", data, encode(data), None))
     assert claim == Claim(4, "shop", "web", ("a.example.com",))
 
 
@@ -184,39 +195,39 @@ def last_answer(hostname: str, default_hostname: str | None = None) -> ProviderD
 def broken_request(databag: dict[str, str], previous: ProviderData) -> BrokenRequest:
     data = decode(RequirerData, databag)
     assert isinstance(data, DataError)
-    broken = read_claim(4, "cfg", data, databag, previous)
+    broken = read_claim(RouteRequest(4, "cfg", data, databag, previous))
     assert isinstance(broken, BrokenRequest)
     return broken
 
 
-def test_held_claims_keep_a_broken_requesters_hostnames_for_the_holder():
+def test_kept_claims_keep_a_broken_requesters_hostnames_for_the_holder():
     broken = BrokenRequest(
         4, "cfg", DataError("version", "is missing"), last_answer("a.example.com")
     )
-    stand_ins = held_claims(broken, {"a.example.com": frozenset({"shop"})}, None)
-    assert stand_ins == [Claim(4, "shop", "cfg", ("a.example.com",), answered=False)]
+    kept = kept_claims(broken, {"a.example.com": frozenset({"shop"})}, None)
+    assert kept == [Claim(4, "shop", "cfg", ("a.example.com",), answered=False)]
     assert certificate_hostnames([], [broken], None) == ["a.example.com"]
 
 
-def test_held_claims_of_a_shared_default_keep_only_the_broken_requesters_namespace():
+def test_kept_claims_of_a_shared_default_keep_only_the_broken_requesters_namespace():
     databag = {"version": "7", "namespace": '"shop"', "application": '"web"', "hostnames": "[]"}
     broken = broken_request(databag, last_answer("gw.example.com", "gw.example.com"))
-    held: dict[str | None, frozenset[str]] = {
+    tenancy: dict[str | None, frozenset[str]] = {
         "gw.example.com": frozenset({"shop", "blog", "gone"})
     }
 
-    stand_ins = held_claims(broken, held, "gw.example.com")
+    kept = kept_claims(broken, tenancy, "gw.example.com")
 
-    assert stand_ins == [Claim(4, "shop", "cfg", (), answered=False)]
+    assert kept == [Claim(4, "shop", "cfg", (), answered=False)]
 
 
-def test_held_claims_keep_every_holder_when_the_namespace_is_unreadable():
+def test_kept_claims_keep_every_holder_when_the_namespace_is_unreadable():
     databag = {"namespace": "not json", "hostnames": "[]"}
     broken = broken_request(databag, last_answer("gw.example.com", "gw.example.com"))
 
-    stand_ins = held_claims(broken, {"gw.example.com": frozenset({"shop", "blog"})}, None)
+    kept = kept_claims(broken, {"gw.example.com": frozenset({"shop", "blog"})}, None)
 
-    assert [claim.namespace for claim in stand_ins] == ["blog", "shop"]
+    assert [claim.namespace for claim in kept] == ["blog", "shop"]
 
 
 def test_certificate_hostnames_include_external_and_deduplicate():

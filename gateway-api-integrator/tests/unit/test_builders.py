@@ -4,7 +4,6 @@ import base64
 import re
 from datetime import UTC, datetime, timedelta
 
-import ops
 import pytest
 from charmlibs.interfaces.tls_certificates import (
     Certificate,
@@ -13,12 +12,14 @@ from charmlibs.interfaces.tls_certificates import (
     ProviderCertificate,
 )
 
-from integrator import gateway
-from integrator.arbitration import Served
-from integrator.config import ConfigError, load_config
-from integrator.listeners import attachments, https_mode, listener_name, plan_listeners
-from integrator.status import leader_status
-from integrator.tls import certificate_request, usable_certificates
+from integrator.certificates import certificate_request, issued
+from integrator.plan import objects as gateway
+from integrator.plan.arbitration import Served
+from integrator.plan.certificates import Issued, usable
+from integrator.plan.config import Config, load_config
+from integrator.plan.listeners import attachments, https_mode, listener_name, plan_listeners
+from integrator.plan.status import leader_status
+from reconcile import ConfigProblem, active, blocked, waiting
 from tls_provider import TLSProvider
 
 SECTION_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -161,10 +162,10 @@ def test_tls_secret_holds_chain_and_key_base64():
     assert base64.b64decode(obj["data"]["tls.key"]) == b"KEY\n"
 
 
-def test_holders_round_trip_through_the_gateway_annotation():
+def test_tenancy_round_trips_through_the_gateway_annotation():
     items = [served("a.example.com", "shop"), served(None, "blog", "shop")]
     obj = gateway.desired_gateway("gw", "infra", "cls", [], items)
-    assert gateway.holders(obj) == {
+    assert gateway.read_tenancy(obj) == {
         "a.example.com": frozenset({"shop"}),
         None: frozenset({"blog", "shop"}),
     }
@@ -174,7 +175,7 @@ def test_holders_fall_back_to_listeners_without_annotation():
     specs = plan_listeners([served("a.example.com", "shop", "blog")], "disabled", set(), secret)
     obj = gateway.desired_gateway("gw", "infra", "cls", specs, [])
     del obj["metadata"]["annotations"]
-    assert gateway.holders(obj) == {"a.example.com": frozenset({"shop", "blog"})}
+    assert gateway.read_tenancy(obj) == {"a.example.com": frozenset({"shop", "blog"})}
 
 
 def test_addresses_come_from_the_gateway_status():
@@ -193,17 +194,21 @@ def key() -> PrivateKey:
     return PrivateKey.generate(key_size=2048)
 
 
-def provided(tls: TLSProvider, key: PrivateKey, hostname: str, revoked: bool = False):
+def provided(tls: TLSProvider, key: PrivateKey, hostname: str, revoked: bool = False) -> Issued:
     csr = certificate_request(hostname).generate_csr(key)
-    issued = tls.sign(str(csr))
-    return ProviderCertificate(
-        relation_id=1,
-        certificate=Certificate.from_string(issued.certificate),
-        certificate_signing_request=CertificateSigningRequest.from_string(issued.csr),
-        ca=Certificate.from_string(issued.ca),
-        chain=[Certificate.from_string(pem) for pem in issued.chain],
-        revoked=revoked,
+    signed = tls.sign(str(csr))
+    found = issued(
+        ProviderCertificate(
+            relation_id=1,
+            certificate=Certificate.from_string(signed.certificate),
+            certificate_signing_request=CertificateSigningRequest.from_string(signed.csr),
+            ca=Certificate.from_string(signed.ca),
+            chain=[Certificate.from_string(pem) for pem in signed.chain],
+            revoked=revoked,
+        )
     )
+    assert found is not None
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -212,22 +217,19 @@ def tls() -> TLSProvider:
 
 
 def test_usable_certificates_skip_revoked(tls, key):
-    assert (
-        usable_certificates([provided(tls, key, "a.example.com", revoked=True)], datetime.now(UTC))
-        == {}
-    )
+    assert usable([provided(tls, key, "a.example.com", revoked=True)], datetime.now(UTC)) == {}
 
 
 def test_usable_certificates_skip_expired(tls, key):
     later = datetime.now(UTC) + timedelta(days=365)
-    assert usable_certificates([provided(tls, key, "a.example.com")], later) == {}
+    assert usable([provided(tls, key, "a.example.com")], later) == {}
 
 
 def test_full_chain_does_not_repeat_the_leaf(tls, key):
-    usable = usable_certificates([provided(tls, key, "a.example.com")], datetime.now(UTC))
-    chain = usable["a.example.com"].full_chain
+    found = usable([provided(tls, key, "a.example.com")], datetime.now(UTC))
+    chain = found["a.example.com"].full_chain
     assert chain.count("BEGIN CERTIFICATE") == 2
-    assert chain.startswith(usable["a.example.com"].certificate.strip())
+    assert chain.startswith(found["a.example.com"].certificate.strip())
 
 
 def test_long_hostname_is_requested_in_the_san_only(key):
@@ -246,6 +248,7 @@ def test_long_hostname_is_requested_in_the_san_only(key):
 
 def test_config_defaults():
     config = load_config({"enforce-https": True, "hsts-max-age": 31536000}, "gw")
+    assert isinstance(config, Config)
     assert (config.gateway_class, config.external_hostname, config.enforce_https) == (
         None,
         None,
@@ -262,37 +265,35 @@ def test_config_defaults():
     ],
 )
 def test_invalid_config_names_the_option_and_the_fix(raw, option):
-    with pytest.raises(ConfigError) as caught:
-        load_config(raw, "gw")
-    assert caught.value.option == option
-    assert f"juju config gw {option}=" in str(caught.value)
+    problem = load_config(raw, "gw")
+    assert isinstance(problem, ConfigProblem)
+    assert problem.option == option
+    assert f"juju config gw {option}=" in str(problem)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
         (
-            {"blocked": ["x"], "pending_certificates": 1, "addresses": [], "served": 0},
-            ops.BlockedStatus("x"),
+            {"problems": ["x"], "pending_certificates": 1, "addresses": [], "served": 0},
+            blocked("x"),
         ),
         (
-            {"blocked": [], "pending_certificates": 2, "addresses": [], "served": 0},
-            ops.WaitingStatus(
-                "waiting for certificates for 2 hostname(s) and the gateway address"
-            ),
+            {"problems": [], "pending_certificates": 2, "addresses": [], "served": 0},
+            waiting("waiting for certificates for 2 hostname(s) and the gateway address"),
         ),
         (
-            {"blocked": [], "pending_certificates": 0, "addresses": [], "served": 1},
-            ops.WaitingStatus("waiting for the gateway address"),
+            {"problems": [], "pending_certificates": 0, "addresses": [], "served": 1},
+            waiting("waiting for the gateway address"),
         ),
         (
             {
-                "blocked": [],
+                "problems": [],
                 "pending_certificates": 0,
                 "addresses": ["10.0.0.1", "gw.example.com"],
                 "served": 3,
             },
-            ops.ActiveStatus("3 hostname(s) served at 10.0.0.1, gw.example.com"),
+            active("3 hostname(s) served at 10.0.0.1, gw.example.com"),
         ),
     ],
 )

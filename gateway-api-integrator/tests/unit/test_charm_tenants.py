@@ -148,7 +148,8 @@ def test_external_hostname_cannot_take_a_tenants_hostname(flow, cluster, answer)
 
     assert out.unit_status == ops.BlockedStatus(
         f"external-hostname {HOST} is already served for namespace shop: "
-        "choose another, or release it there first"
+        "choose another, or release it there first; "
+        "run: juju config gateway external-hostname=<another DNS name>"
     )
     assert cluster.listeners() == before_listeners
     assert answer(out, 1) == before_answer

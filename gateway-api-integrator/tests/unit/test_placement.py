@@ -1,9 +1,9 @@
-"""Placement past 64 listeners: pure tests of slots and holders."""
+"""Placement past 64 listeners: pure tests of slots and parents."""
 
 import pytest
 
-from integrator.arbitration import Served
-from integrator.placement import holder_name, holders_for, place, recorded_slots, slot_of
+from integrator.plan.arbitration import Served
+from integrator.plan.placement import parent_name, parents_for, place, recorded_slots, slot_of
 
 
 def hostnames(count, start=0):
@@ -68,7 +68,7 @@ def test_a_full_slot_filled_without_https_overflows_to_the_next_when_https_arriv
 def test_slot_of_a_holder_name(name, slot):
     assert slot_of("gw", name) == slot
     if slot is not None:
-        assert holder_name("gw", slot) == name
+        assert parent_name("gw", slot) == name
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_slot_of_a_holder_name(name, slot):
     ],
 )
 def test_holder_kinds(served, existing, kinds):
-    found = holders_for("gw", {1, 2, 3}, existing_gateways=existing, listener_sets_served=served)
+    found = parents_for("gw", {1, 2, 3}, existing_gateways=existing, listener_sets_served=served)
     assert [h.kind for h in found] == kinds
     assert [h.name for h in found] == ["gw", "gw-2", "gw-3"]
 

@@ -3,7 +3,7 @@
 from charmlibs.interfaces.tls_certificates import PrivateKey
 from charmlibs.interfaces.tls_certificates._tls_certificates import _ProviderApplicationData
 
-from integrator.tls import certificate_request
+from integrator.certificates import certificate_request
 from tls_provider import TLSProvider, csrs_in
 
 

@@ -1,7 +1,8 @@
 import pytest
 from ops import testing
 
-from configurator.config import Config, ConfigError, parse_config
+from configurator.plan.config import Config, parse_config
+from reconcile import ConfigProblem
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ from configurator.config import Config, ConfigError, parse_config
     ],
 )
 def test_valid_config_is_normalised(raw: dict, hostnames: tuple, paths: tuple) -> None:
-    assert parse_config(raw) == Config(hostnames=hostnames, paths=paths)
+    assert parse_config(raw, "route") == Config(hostnames=hostnames, paths=paths)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,7 @@ def test_valid_config_is_normalised(raw: dict, hostnames: tuple, paths: tuple) -
             {"additional-hostnames": "b.example.com"},
             "additional-hostnames",
             "b.example.com",
-            "needs `hostname`",
+            "needs hostname",
         ),
         (
             {
@@ -51,7 +52,7 @@ def test_valid_config_is_normalised(raw: dict, hostnames: tuple, paths: tuple) -
             },
             "additional-hostnames",
             "h0.example.com",
-            "at most 64",
+            "at most 64 per configurator",
         ),
         ({"paths": "/,api"}, "paths", "api", 'must start with "/"'),
         ({"paths": "/a b"}, "paths", "/a b", "spaces"),
@@ -62,18 +63,19 @@ def test_valid_config_is_normalised(raw: dict, hostnames: tuple, paths: tuple) -
 def test_invalid_config_names_option_value_and_reason(
     raw: dict, option: str, value: str, reason: str
 ) -> None:
-    error = parse_config(raw)
+    error = parse_config(raw, "route")
 
-    assert isinstance(error, ConfigError)
+    assert isinstance(error, ConfigProblem)
     assert error.option == option
     assert error.value.startswith(value[:30])
     assert reason in error.reason
+    assert error.fix.startswith("juju config route ")
 
 
 def test_long_bad_value_is_cut_in_the_message() -> None:
-    error = ConfigError("paths", "/" + "x" * 100, "is bad")
+    error = ConfigProblem("paths", "/" + "x" * 100, "is bad", "juju config route paths=/")
 
-    assert str(error) == f"config paths='/{'x' * 38}…': is bad"
+    assert str(error) == f"config paths='/{'x' * 38}…' is bad; run: juju config route paths=/"
 
 
 @pytest.mark.parametrize(
@@ -81,9 +83,15 @@ def test_long_bad_value_is_cut_in_the_message() -> None:
     [
         (
             {"hostname": "Shop.example.com"},
-            "config hostname='Shop.example.com': must be lowercase",
+            "config hostname='Shop.example.com' must be lowercase; "
+            "run: juju config gateway-route-configurator "
+            "hostname=<a DNS name like app.example.com>",
         ),
-        ({"paths": "api"}, "config paths='api': must start with \"/\""),
+        (
+            {"paths": "api"},
+            "config paths='api' must start with \"/\"; "
+            "run: juju config gateway-route-configurator paths=/,/api",
+        ),
     ],
 )
 def test_invalid_config_blocks_without_touching_anything(
@@ -94,5 +102,5 @@ def test_invalid_config_blocks_without_touching_anything(
     out = world.run(state)
 
     assert out.unit_status == testing.BlockedStatus(message)
-    assert world.kube.requests == []
+    assert [r for r in world.kube.requests if r.verb not in ("get", "list")] == []
     assert world.request_of(out) == {}

@@ -207,9 +207,11 @@ def test_forbidden_api_blocks_with_the_trust_command(world) -> None:
         )
     )
 
-    assert out.unit_status == testing.BlockedStatus(
-        "no access to the Kubernetes API: "
-        "run `juju trust gateway-route-configurator --scope=cluster`"
+    assert out.unit_status.name == "blocked"
+    assert out.unit_status.message.startswith("no access to the Kubernetes API (")
+    assert "cannot list" in out.unit_status.message  # the API server's own words
+    assert out.unit_status.message.endswith(
+        "; run: juju trust gateway-route-configurator --scope=cluster"
     )
 
 
@@ -225,7 +227,8 @@ def test_server_error_waits_and_the_next_event_recovers(world) -> None:
 
     assert failed.unit_status.name == "waiting"
     assert failed.unit_status.message.startswith(
-        "Kubernetes API error, retrying on the next event"
+        "Kubernetes API unavailable (injected fault: InternalError on apply HTTPRoute); "
+        "retrying on the next event"
     )
     assert recovered.unit_status == testing.ActiveStatus("https://catalogue.example.com/")
 
@@ -251,7 +254,7 @@ def test_unowned_route_with_our_name_is_left_alone_and_named(world) -> None:
 
     assert world.kube.get("HTTPRoute", "catalogue", "shop") == theirs
     assert out.unit_status == testing.BlockedStatus(
-        "HTTPRoute shop/catalogue exists but is not managed by gateway-route-configurator: "
-        "remove or rename it"
+        "HTTPRoute shop/catalogue exists and is not managed by gateway-route-configurator: "
+        "delete or rename it (kubectl), or deploy this charm under another application name"
     )
     assert world.url(out) is None

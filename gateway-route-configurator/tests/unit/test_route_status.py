@@ -1,6 +1,6 @@
 import pytest
 
-from configurator.route_status import route_health
+from configurator.plan.health import route_health
 
 REF = {
     "group": "gateway.networking.k8s.io",

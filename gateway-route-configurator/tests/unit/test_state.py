@@ -1,7 +1,7 @@
 import pytest
 
-from configurator.config import Config
-from configurator.state import route_state
+from configurator.plan.config import Config
+from configurator.plan.route import route_state
 from gateway_route import RefusalReason
 from ingress_v2 import IngressRequest
 

@@ -9,14 +9,13 @@ from ops import testing
 from gateway_route import (
     Accepted,
     DataError,
-    GatewayRouteProvider,
-    GatewayRouteRequirer,
     ParentRef,
     ProviderData,
-    Request,
     RequirerData,
     encode,
 )
+from gateway_route.provider import GatewayRouteProvider, Request
+from gateway_route.requirer import GatewayRouteRequirer
 
 ENDPOINT = "gateway-route"
 

@@ -2,29 +2,24 @@ from collections.abc import Callable
 
 import pytest
 
-from http_routes import (
-    MAX_HOSTNAMES,
-    MAX_PARENT_REFS,
-    MAX_RULES,
-    Attachment,
-    Backend,
-    Parent,
-    desired_routes,
-)
+from gateway_route import ParentRef
+from http_routes import Attachment, Backend, desired_routes
+from kube_objects import MAX_PARENT_REFS, MAX_RULES
+from kube_objects import MAX_ROUTE_HOSTNAMES as MAX_HOSTNAMES
 from kubedouble.validation import Validator
 
 BACKEND = Backend("catalogue-8080", 8080)
 HOST = "shop.example.com"
 
 
-def http(section: str, port: int = 80) -> Parent:
-    return Parent(
+def http(section: str, port: int = 80) -> ParentRef:
+    return ParentRef(
         name="gateway", namespace="edge", section_name=section, protocol="HTTP", port=port
     )
 
 
-def https(section: str, port: int = 443) -> Parent:
-    return Parent(
+def https(section: str, port: int = 443) -> ParentRef:
+    return ParentRef(
         name="gateway", namespace="edge", section_name=section, protocol="HTTPS", port=port
     )
 

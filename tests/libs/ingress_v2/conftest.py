@@ -4,7 +4,8 @@ import ops
 import pytest
 from ops import testing
 
-from ingress_v2 import IngressDataError, IngressProvider, IngressRequest
+from ingress_v2 import IngressDataError, IngressRequest
+from ingress_v2.provider import IngressProvider
 
 META = {
     "name": "gateway-route-configurator",

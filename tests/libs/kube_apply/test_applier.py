@@ -5,9 +5,10 @@ from lightkube import Client
 from lightkube.resources.core_v1 import ConfigMap, Service
 from lightkube.types import PatchType
 
-from kube_apply import Applier, Gateway, Owner
-from kube_apply.apply import APPLIED_HASH, is_subset
-from kube_apply.ownership import APPLICATION
+from kube_apply import Applier, Gateway
+from kube_objects import Owner
+from kube_objects.desired import APPLIED_HASH, is_subset
+from kube_objects.ownership import APPLICATION
 
 OWNER = Owner(charm="gateway-route-configurator", application="shop-route", model="shop")
 NEIGHBOUR = Owner(charm="gateway-route-configurator", application="other-route", model="shop")

@@ -4,7 +4,8 @@ import httpx2
 import pytest
 from lightkube import ApiError
 
-from kube_apply import MissingApi, Rejected, TrustRequired, Unavailable, classify
+from kube_apply import classify
+from kube_objects import Conflict, Forbidden, Invalid, NotFound, Unavailable
 
 
 def api_error(code: int, message: str = "boom") -> ApiError:
@@ -17,10 +18,10 @@ def api_error(code: int, message: str = "boom") -> ApiError:
 @pytest.mark.parametrize(
     ("code", "expected", "retry"),
     [
-        (403, TrustRequired, False),
-        (404, MissingApi, False),
-        (422, Rejected, False),
-        (409, Unavailable, True),
+        (403, Forbidden, False),
+        (404, NotFound, False),
+        (422, Invalid, False),
+        (409, Conflict, True),
         (500, Unavailable, True),
         (503, Unavailable, True),
     ],
@@ -37,7 +38,7 @@ def test_non_json_error_body_is_still_classified():
     request = httpx2.Request("GET", "http://127.0.0.1/api")
     response = httpx2.Response(403, text="forbidden", request=request)
     error = httpx2.HTTPStatusError("forbidden", request=request, response=response)
-    assert isinstance(classify(error), TrustRequired)
+    assert isinstance(classify(error), Forbidden)
 
 
 def test_transport_failures_are_retryable():

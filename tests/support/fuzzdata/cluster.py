@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import kube_apply.resources  # noqa: F401  (registers the Gateway API kinds with lightkube)
 from kubedouble import KubeDouble, RequestRecord
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "apply", "delete", "deletecollection"})

@@ -1,0 +1,40 @@
+"""Carry out a plan: sync the objects, publish the answers, show the status."""
+
+import logging
+
+import ops
+from lightkube import Client
+
+from gateway_route.provider import GatewayRouteProvider
+from integrator.plan import Cluster, Observed, Plan
+from kube_objects import ApiFailure
+from reconcile import api_failure
+from reconcile.unit import log_all, sync, to_ops
+
+logger = logging.getLogger(__name__)
+
+
+def act(
+    charm: ops.CharmBase,
+    plan: Plan,
+    observed: Observed,
+    provider: GatewayRouteProvider,
+    client: Client | ApiFailure,
+) -> None:
+    """Apply and prune, then answer each configurator, then set the status.
+
+    Answers are published only once the objects they name exist: a failed sync leaves every
+    answer as it was, and the next event (at the latest update-status) retries.
+    """
+    log_all(logger, plan.logs)
+    cluster = observed.cluster
+    listing = cluster.listing if isinstance(cluster, Cluster) else None
+    report = sync(plan, client, observed.owner, listing, logger)
+    if isinstance(report, ApiFailure):
+        charm.unit.status = to_ops(api_failure(report, observed.app))
+        return
+    for relation_id, data in plan.answers.items():
+        provider.answer(relation_id, data)
+    for relation_id in plan.withdrawn:
+        provider.withdraw(relation_id)
+    charm.unit.status = to_ops(plan.status)

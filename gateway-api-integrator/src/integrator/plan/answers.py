@@ -1,0 +1,77 @@
+"""The gateway-route answer to each configurator. Pure.
+
+Built from the same listener plan as the Gateway, so a configurator is only ever told to attach
+to a listener that exists.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused
+from integrator.plan.arbitration import Arbitration
+from integrator.plan.claims import Claim
+from integrator.plan.listeners import HttpsMode, ListenerSpec, attachments
+
+
+@dataclass(frozen=True)
+class GatewayFacts:
+    """Where the configurators attach, and the facts every answer shares."""
+
+    name: str
+    namespace: str
+    mode: HttpsMode
+    hsts_max_age: int
+    addresses: tuple[str, ...]
+    default_hostname: str | None
+    other_gateways: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Addresses of our further Gateways (where the cluster has no ListenerSet), by name."""
+
+    def addresses_for(self, parents: Sequence[ParentRef]) -> list[str]:
+        """The main Gateway's addresses, then those of further Gateways `parents` use."""
+        found = list(self.addresses)
+        for parent in parents:
+            if parent.kind == "Gateway" and parent.name in self.other_gateways:
+                found.extend(a for a in self.other_gateways[parent.name] if a not in found)
+        return found
+
+
+def answer(
+    claim: Claim, arbitration: Arbitration, specs: Sequence[ListenerSpec], gateway: GatewayFacts
+) -> ProviderData:
+    """One configurator's answer: its attachments and why anything else is not served."""
+    accepted: list[Accepted] = []
+    refused: list[Refused] = list(arbitration.refused.get(claim.relation_id, ()))
+    for served in arbitration.served_for(claim.relation_id):
+        parents = [
+            ParentRef(
+                kind=spec.parent_kind,
+                name=spec.parent_name or gateway.name,
+                namespace=gateway.namespace,
+                section_name=spec.name,
+                protocol=spec.protocol,
+                port=spec.port,
+            )
+            for spec in attachments(specs, served.hostname)
+        ]
+        if parents:
+            accepted.append(Accepted(hostname=served.hostname, parents=parents))
+        else:  # only enforcement withholds listeners from a served hostname
+            refused.append(
+                Refused(
+                    hostname=served.hostname or "",
+                    reason=RefusalReason.PENDING_CERTIFICATE,
+                    message=f"HTTPS is enforced and the certificate for {served.hostname} "
+                    "has not arrived yet",
+                )
+            )
+    return ProviderData(
+        gateway_name=gateway.name,
+        gateway_namespace=gateway.namespace,
+        https_mode=gateway.mode,
+        # Strict-Transport-Security only makes sense once plain HTTP is gone.
+        hsts_max_age=gateway.hsts_max_age if gateway.mode == "enforced" else 0,
+        addresses=gateway.addresses_for([p for item in accepted for p in item.parents]),
+        default_hostname=gateway.default_hostname,
+        accepted=accepted,
+        refused=refused,
+    )

@@ -1,0 +1,47 @@
+"""Certificates the TLS provider offered, as plain values, and which of them may be served.
+
+A revoked or expired certificate is never served; of several for one hostname, the one that
+lasts longest wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One certificate offered for one hostname (PEM strings; never the key)."""
+
+    hostname: str
+    certificate: str
+    ca: str
+    chain: tuple[str, ...]
+    expires: datetime
+    revoked: bool = False
+
+    @property
+    def full_chain(self) -> str:
+        """`tls.crt`: the leaf, then the chain without repeating the leaf.
+
+        Providers differ on whether the chain starts with the leaf.
+        """
+        pems = [self.certificate]
+        for pem in self.chain:
+            if pem.strip() not in {seen.strip() for seen in pems}:
+                pems.append(pem)
+        return "\n".join(pem.strip() for pem in pems) + "\n"
+
+
+def usable(offered: Iterable[Issued], now: datetime) -> dict[str, Issued]:
+    """The longest-lasting certificate per hostname that is neither revoked nor expired."""
+    found: dict[str, Issued] = {}
+    for item in offered:
+        if item.revoked or item.expires <= now:
+            continue
+        current = found.get(item.hostname)
+        if current is None or item.expires > current.expires:
+            found[item.hostname] = item
+    return found

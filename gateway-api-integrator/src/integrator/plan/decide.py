@@ -1,0 +1,302 @@
+"""The plan of one reconcile: from the snapshot to desired objects, answers and status. Pure.
+
+Config and requests -> claims (claims.py) -> who gets what (arbitration.py) -> where each
+hostname sits (placement.py) -> listeners and objects (layout.py, objects.py) -> answers
+(answers.py) and status (status.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gateway_route import ProviderData
+from integrator.plan import listeners, objects, placement
+from integrator.plan.answers import GatewayFacts, answer
+from integrator.plan.arbitration import Arbitration, Tenancy, arbitrate, tenant_serving
+from integrator.plan.certificates import usable
+from integrator.plan.claims import Requests, kept_claims, read_requests
+from integrator.plan.config import Config, load_config
+from integrator.plan.gateway_class import choose_gateway_class
+from integrator.plan.layout import Layout, build_layout
+from integrator.plan.snapshot import OWNED_KINDS, Cluster, Observed
+from integrator.plan.status import integrate_certificates, leader_status
+from kube_objects import Listing, Unavailable, describe
+from reconcile.plan import KubePlan
+from reconcile.status import (
+    STANDBY,
+    ConfigProblem,
+    Log,
+    Status,
+    api_failure,
+    blocked,
+    gateway_api_missing,
+    not_owned,
+)
+
+ROUTE_RELATION = "gateway-route"
+CERTIFICATES_RELATION = "certificates"
+
+
+@dataclass(frozen=True)
+class Plan(KubePlan):
+    """What `act` does: sync the objects, publish these answers, show the status."""
+
+    answers: Mapping[int, ProviderData] = field(default_factory=dict)
+    """Relation id -> our answer; relations not named keep whatever they had."""
+    withdrawn: tuple[int, ...] = ()
+    """Relations whose answer is removed (they ask for nothing)."""
+
+
+def plan(observed: Observed) -> Plan:
+    """Decide everything for one reconcile."""
+    if not observed.leader:
+        return Plan(STANDBY)  # the leader does all the work
+    config = load_config(observed.config, observed.app)
+    if isinstance(config, ConfigProblem):
+        return Plan(config.status, logs=(("warning", f"invalid configuration: {config}"),))
+    requests = read_requests(observed.requests)
+    logs: tuple[Log, ...] = tuple(
+        ("warning", f"relation {request.relation_id}: {request.error}")
+        for request in requests.broken
+    )
+    cluster = observed.cluster
+    if not isinstance(cluster, Cluster):
+        failure = cluster or Unavailable("the cluster was not read")
+        return Plan(api_failure(failure, observed.app), logs=logs)
+    served = _serve(observed, config, requests, cluster)
+    return dataclasses.replace(served, logs=logs + served.logs)
+
+
+def _gateway_problem(observed: Observed, cluster: Cluster) -> Status | None:
+    """Why there can be no Gateway of ours at all, if that is so."""
+    listing = cluster.listing
+    served = listing.serves("Gateway") and listing.serves("HTTPRoute")
+    if not served or cluster.gateway_classes is None:
+        return gateway_api_missing()
+    if listing.taken("Gateway", observed.app):
+        return not_owned([f"Gateway {observed.namespace}/{observed.app}"], observed.app)
+    return None
+
+
+def tenancy_of(listing: Listing) -> tuple[Mapping[str, Tenancy], Tenancy]:
+    """Each owned parent's recorded tenancy (by name), and all of them merged."""
+    records = {
+        name: objects.read_tenancy(obj)
+        for kind in ("Gateway", "ListenerSet")
+        for name, obj in listing.of(kind).items()
+    }
+    merged: dict[str | None, frozenset[str]] = {}
+    for record in records.values():
+        for hostname, namespaces in record.items():
+            merged[hostname] = merged.get(hostname, frozenset()) | namespaces
+    return records, merged
+
+
+def _serve(observed: Observed, config: Config, requests: Requests, cluster: Cluster) -> Plan:
+    app, listing = observed.app, cluster.listing
+    problem = _gateway_problem(observed, cluster)
+    if problem is not None:
+        return Plan(problem)
+    current = listing.of("Gateway").get(app)
+    in_use = ((current or {}).get("spec") or {}).get("gatewayClassName")
+    gateway_class = choose_gateway_class(config, cluster.gateway_classes or (), in_use, app)
+    if isinstance(gateway_class, Status):
+        return Plan(gateway_class)
+    records, tenancy = tenancy_of(listing)
+    tenant = tenant_serving(config.external_hostname, requests.claims, tenancy)
+    if tenant is not None:
+        # First claimant keeps it: nothing changes until the operator picks another name.
+        return Plan(
+            blocked(
+                f"external-hostname {config.external_hostname} is already served for namespace "
+                f"{tenant}: choose another, or release it there first; run: "
+                f"juju config {app} external-hostname=<another DNS name>"
+            )
+        )
+    certificates = observed.certificates
+    if certificates.related and certificates.problem:
+        # Like invalid config: say so, and leave every Secret, listener and answer as it is.
+        return Plan(
+            blocked(
+                f"unreadable data on {CERTIFICATES_RELATION} from the TLS provider "
+                f"({certificates.problem}): check or replace the provider"
+            )
+        )
+    kept = [c for b in requests.broken for c in kept_claims(b, tenancy, config.external_hostname)]
+    arbitration = arbitrate(
+        [*requests.claims, *kept],
+        tenancy=tenancy,
+        external_hostname=config.external_hostname,
+        enforce_https=config.enforce_https,
+    )
+    inputs = _Inputs(observed, config, requests, cluster)
+    return _lay_out(inputs, arbitration, records, gateway_class)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    observed: Observed
+    config: Config
+    requests: Requests
+    cluster: Cluster
+
+
+@dataclass(frozen=True)
+class _Tls:
+    """Which served hostnames get HTTPS now, and why the others wait."""
+
+    secrets: tuple[dict, ...]
+    certified: frozenset[str]
+    foreign: tuple[str, ...]
+    """Our Secret names that somebody else's Secrets hold ("Secret ns/name")."""
+    pending: int
+    """Served hostnames still without a usable certificate."""
+
+
+def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
+    observed, listing = inputs.observed, inputs.cluster.listing
+    app, namespace, certificates = observed.app, observed.namespace, observed.certificates
+    issued = usable(certificates.offered, observed.now) if observed.now else {}
+    key = certificates.private_key
+    hostnames = {item.hostname for item in arbitration.served if item.hostname}
+    certified = (hostnames & issued.keys()) if certificates.related and key else set()
+    # A Secret under our name that is somebody else's must never back a listener: the Gateway
+    # would serve its certificate and key. Such hostnames wait, and we say why.
+    foreign = {h for h in certified if listing.taken("Secret", objects.secret_name(app, h))}
+    certified -= foreign
+    secrets = tuple(
+        objects.desired_tls_secret(
+            objects.secret_name(app, hostname), namespace, issued[hostname].full_chain, str(key)
+        )
+        for hostname in sorted(certified)
+    )
+    return _Tls(
+        secrets=secrets,
+        certified=frozenset(certified),
+        foreign=tuple(
+            f"Secret {namespace}/{objects.secret_name(app, h)}" for h in sorted(foreign)
+        ),
+        pending=len(hostnames - certified) if certificates.related else 0,
+    )
+
+
+def _parents(
+    inputs: _Inputs, arbitration: Arbitration, records: Mapping[str, Tenancy], mode: str
+) -> tuple[dict[placement.Placed, int], list[placement.Parent]]:
+    app, listing = inputs.observed.app, inputs.cluster.listing
+    slots = placement.place(
+        arbitration.served,
+        placement.recorded_slots(app, records),
+        listeners_per_hostname=1 if mode == "disabled" else 2,
+    )
+    parents = placement.parents_for(
+        app,
+        {1, *slots.values()},
+        existing_gateways=[placement.slot_of(app, name) or 1 for name in listing.of("Gateway")],
+        listener_sets_served=listing.serves("ListenerSet"),
+    )
+    return slots, parents
+
+
+def _lay_out(
+    inputs: _Inputs, arbitration: Arbitration, records: Mapping[str, Tenancy], gateway_class: str
+) -> Plan:
+    """Place, build the objects and answer."""
+    observed, config, requests = inputs.observed, inputs.config, inputs.requests
+    app, namespace, listing = observed.app, observed.namespace, inputs.cluster.listing
+    mode = listeners.https_mode(config.enforce_https, observed.certificates.related)
+    slots, parents = _parents(inputs, arbitration, records, mode)
+    tls = _tls(inputs, arbitration)
+    layout = build_layout(
+        app=app,
+        namespace=namespace,
+        gateway_class=gateway_class,
+        served=arbitration.served,
+        slots=slots,
+        parents=parents,
+        mode=mode,
+        certified=tls.certified,
+    )
+    taken = [obj for obj in layout.objects if _taken(listing, obj)]
+    facts = GatewayFacts(
+        name=app,
+        namespace=namespace,
+        mode=mode,
+        hsts_max_age=config.hsts_max_age,
+        addresses=tuple(objects.addresses(listing.of("Gateway").get(app))),
+        default_hostname=config.external_hostname,
+        other_gateways=_other_gateways(parents, listing),
+    )
+    # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout); any
+    # other foreign object means our layout is incomplete, so answers stay as they were.
+    status = _status(
+        inputs,
+        layout,
+        facts,
+        not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
+        pending=tls.pending,
+    )
+    return Plan(
+        status=status,
+        objects=tls.secrets + tuple(obj for obj in layout.objects if obj not in taken),
+        kinds=tuple(kind for kind in OWNED_KINDS if listing.serves(kind)),
+        answers={} if taken else _answers(requests, arbitration, layout, facts),
+        withdrawn=() if taken else requests.silent,
+    )
+
+
+def _taken(listing: Listing, obj: dict) -> bool:
+    return listing.taken(str(obj["kind"]), str(obj["metadata"]["name"]))
+
+
+def _other_gateways(
+    parents: Sequence[placement.Parent], listing: Listing
+) -> dict[str, tuple[str, ...]]:
+    gateways = listing.of("Gateway")
+    return {
+        parent.name: tuple(objects.addresses(gateways.get(parent.name)))
+        for parent in parents
+        if parent.kind == "Gateway" and not parent.is_main
+    }
+
+
+def _answers(
+    requests: Requests, arbitration: Arbitration, layout: Layout, facts: GatewayFacts
+) -> dict[int, ProviderData]:
+    specs = list(layout.specs)
+    return {
+        claim.relation_id: answer(claim, arbitration, specs, facts) for claim in requests.claims
+    }
+
+
+def _status(
+    inputs: _Inputs,
+    layout: Layout,
+    facts: GatewayFacts,
+    *,
+    not_owned: Sequence[str],
+    pending: int,
+) -> Status:
+    observed, config, requests = inputs.observed, inputs.config, inputs.requests
+    app = observed.app
+    problems: list[str] = []
+    if not_owned:
+        problems.append(
+            f"{', '.join(not_owned)} exists and is not managed by {app}: delete or rename it"
+        )
+    if config.enforce_https and not observed.certificates.related:
+        problems.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
+    problems.extend(
+        f"invalid {ROUTE_RELATION} data from {request.application}: "
+        f"{request.error.field}: {request.error.message}"
+        for request in requests.broken
+    )
+    return leader_status(
+        problems=problems,
+        pending_certificates=pending,
+        addresses=facts.addresses,
+        served=len({s.hostname for s in layout.specs if s.hostname and s.tenant}),
+        unaddressed=[name for name, found in facts.other_gateways.items() if not found],
+    )

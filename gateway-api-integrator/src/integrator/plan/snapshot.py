@@ -1,0 +1,73 @@
+"""Everything one reconcile decides from, read once by `integrator.observe`: a frozen snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from gateway_route import DataError, ProviderData, RequirerData
+from integrator.plan.certificates import Issued
+from kube_objects import ApiFailure, Listing, Owner
+
+CHARM = "gateway-api-integrator"
+
+OWNED_KINDS = ("Secret", "Gateway", "ListenerSet", "HTTPRoute")
+"""Kinds of the objects we own, in apply order (a Secret before the listener naming it)."""
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """One gateway-route relation's request, as read."""
+
+    relation_id: int
+    remote_app: str | None
+    """None when Juju no longer tells which application is on the other end."""
+    data: RequirerData | DataError | None
+    """None: the requirer has written nothing (yet)."""
+    databag: Mapping[str, str] | None = None
+    """The raw remote databag, read only when `data` is a DataError (to salvage hostnames)."""
+    previous: ProviderData | None = None
+    """Our last answer, read only when `data` is a DataError (to keep serving it)."""
+
+
+@dataclass(frozen=True)
+class Certificates:
+    """The certificates relation as the TLS library sees it."""
+
+    related: bool
+    problem: str | None = None
+    """The provider's data could not be read (the library raised); shown, nothing changes."""
+    offered: tuple[Issued, ...] = ()
+    """Every certificate assigned to us, revoked and expired ones included."""
+    private_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """What the cluster holds that the plan depends on."""
+
+    listing: Listing
+    """Our objects of OWNED_KINDS in the gateway's namespace, and names others hold."""
+    gateway_classes: tuple[dict, ...] | None
+    """Every GatewayClass, with its status; None when the cluster has no such kind."""
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The whole snapshot: identity, config, relations, certificates, cluster."""
+
+    app: str
+    namespace: str
+    leader: bool
+    config: Mapping[str, object]
+    requests: tuple[RouteRequest, ...] = ()
+    certificates: Certificates = Certificates(related=False)
+    cluster: Cluster | ApiFailure | None = None
+    """None when not read (non-leader units read nothing)."""
+    now: datetime | None = None
+
+    @property
+    def owner(self) -> Owner:
+        """The labels on everything this application creates."""
+        return Owner(charm=CHARM, application=self.app, model=self.namespace)

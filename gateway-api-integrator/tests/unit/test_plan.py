@@ -1,0 +1,320 @@
+"""The integrator's plan() on hand-made snapshots: no API double, no ops, one decision each."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+from gateway_route import DataError, ProviderData, RefusalReason, RequirerData, encode
+from integrator.plan import Certificates, Cluster, Observed, RouteRequest, plan
+from integrator.plan.certificates import Issued
+from integrator.plan.objects import TENANCY_ANNOTATION, secret_name
+from kube_objects import Forbidden, Listing, Unavailable
+from reconcile import STANDBY
+
+APP, NAMESPACE = "gateway", "infra"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+CLASS = {"metadata": {"name": "cilium"}, "spec": {"controllerName": "example.com/cilium"}}
+KINDS = ("Secret", "Gateway", "ListenerSet", "HTTPRoute")
+
+
+def listing(owned: dict[str, list[dict]] | None = None, **foreign: set[str]) -> Listing:
+    owned = owned or {}
+    return Listing(
+        NAMESPACE,
+        owned={kind: tuple(owned.get(kind, ())) for kind in KINDS},
+        foreign={kind: frozenset(foreign.get(kind, set())) for kind in KINDS},
+    )
+
+
+def cluster(**kwargs) -> Cluster:
+    return Cluster(listing=listing(**kwargs), gateway_classes=(CLASS,))
+
+
+def request(relation_id: int, namespace: str, hostnames: list[str]) -> RouteRequest:
+    data = RequirerData(namespace=namespace, application=f"{namespace}-app", hostnames=hostnames)
+    return RouteRequest(relation_id, f"{namespace}-route", data)
+
+
+def issued(hostname: str, *, days: int = 30, revoked: bool = False) -> Issued:
+    return Issued(
+        hostname=hostname,
+        certificate=f"LEAF {hostname}",
+        ca="CA",
+        chain=("CA",),
+        expires=NOW + timedelta(days=days),
+        revoked=revoked,
+    )
+
+
+def observed(
+    *requests: RouteRequest,
+    config: dict | None = None,
+    certificates: Certificates | None = None,
+    state: Cluster | Forbidden | Unavailable | None = None,
+    leader: bool = True,
+) -> Observed:
+    return Observed(
+        app=APP,
+        namespace=NAMESPACE,
+        leader=leader,
+        config={"enforce-https": False, **(config or {})},
+        requests=requests,
+        certificates=certificates or Certificates(related=False),
+        cluster=state if state is not None else cluster(),
+        now=NOW,
+    )
+
+
+def objects_of(kind: str, result) -> list[dict]:
+    return [obj for obj in result.objects or () if obj["kind"] == kind]
+
+
+def test_a_non_leader_does_nothing_but_stand_by():
+    result = plan(observed(request(1, "shop", ["shop.example.com"]), leader=False))
+    assert result.status == STANDBY
+    assert result.objects is None
+    assert not result.answers
+
+
+def test_bad_config_blocks_and_leaves_everything_as_it_is():
+    result = plan(observed(request(1, "shop", ["a.example.com"]), config={"hsts-max-age": -1}))
+    assert result.status.is_blocked
+    assert "run: juju config gateway hsts-max-age=" in result.status.message
+    assert result.objects is None
+    assert not result.answers
+    assert not result.withdrawn
+
+
+def test_rbac_denial_asks_for_trust_in_the_api_servers_words():
+    denial = Forbidden('secrets is forbidden: User "x" cannot list resource "secrets"', 403)
+    result = plan(observed(request(1, "shop", ["a.example.com"]), state=denial))
+    assert result.status.is_blocked
+    assert "cannot list resource" in result.status.message
+    assert result.status.message.endswith("run: juju trust gateway --scope=cluster")
+    assert result.objects is None
+
+
+def test_an_admission_webhook_denial_does_not_ask_for_trust():
+    denial = Forbidden('admission webhook "policy.example.com" denied the request', 403)
+    result = plan(observed(state=denial))
+    assert result.status.is_blocked
+    assert "juju trust" not in result.status.message
+    assert "denied the request" in result.status.message
+
+
+def test_an_unreachable_api_waits():
+    result = plan(observed(state=Unavailable("connection refused")))
+    assert result.status.level == "waiting"
+    assert result.objects is None
+
+
+def test_missing_gateway_api_blocks():
+    state = Cluster(listing=Listing(NAMESPACE, unserved=frozenset(KINDS)), gateway_classes=None)
+    result = plan(observed(state=state))
+    assert result.status.is_blocked
+    assert "Gateway API CRDs missing" in result.status.message
+    assert result.objects is None
+
+
+def test_a_foreign_gateway_under_our_name_is_never_touched():
+    result = plan(observed(state=cluster(Gateway={APP})))
+    assert result.status.is_blocked
+    assert f"Gateway {NAMESPACE}/{APP} exists and is not managed by {APP}" in result.status.message
+    assert result.objects is None
+
+
+def test_several_gateway_classes_need_a_choice():
+    other = {"metadata": {"name": "ck-gateway"}, "spec": {}}
+    state = Cluster(listing=listing(), gateway_classes=(CLASS, other))
+    result = plan(observed(state=state))
+    assert result.status.is_blocked
+    assert "several GatewayClasses (cilium, ck-gateway)" in result.status.message
+
+
+def test_a_claim_gets_listeners_and_an_answer_naming_them():
+    result = plan(observed(request(1, "shop", ["shop.example.com"])))
+    (gateway,) = objects_of("Gateway", result)
+    names = [listener["name"] for listener in gateway["spec"]["listeners"]]
+    assert names == ["http-shop.example.com"]
+    answer = result.answers[1]
+    (accepted,) = answer.accepted
+    assert accepted.hostname == "shop.example.com"
+    assert [p.section_name for p in accepted.parents] == ["http-shop.example.com"]
+    assert result.status.level == "waiting"  # no address reported yet
+
+
+def test_the_gateways_address_makes_it_active():
+    stored = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": APP, "namespace": NAMESPACE, "annotations": {}},
+        "spec": {"gatewayClassName": "cilium", "listeners": []},
+        "status": {"addresses": [{"type": "IPAddress", "value": "10.0.0.1"}]},
+    }
+    result = plan(
+        observed(
+            request(1, "shop", ["shop.example.com"]), state=cluster(owned={"Gateway": [stored]})
+        )
+    )
+    assert result.status.level == "active"
+    assert result.status.message == "1 hostname(s) served at 10.0.0.1"
+    assert result.answers[1].addresses == ["10.0.0.1"]
+
+
+def test_enforced_https_with_a_certificate_serves_tls_and_redirects():
+    certificates = Certificates(
+        related=True, offered=(issued("shop.example.com"),), private_key="KEY"
+    )
+    result = plan(
+        observed(
+            request(1, "shop", ["shop.example.com"]),
+            config={"enforce-https": True},
+            certificates=certificates,
+        )
+    )
+    (secret,) = objects_of("Secret", result)
+    assert secret["metadata"]["name"] == secret_name(APP, "shop.example.com")
+    assert base64.b64decode(secret["data"]["tls.key"]).decode() == "KEY"
+    assert [r["metadata"]["name"] for r in objects_of("HTTPRoute", result)] == [
+        "gateway-https-redirect"
+    ]
+    answer = result.answers[1]
+    assert answer.https_mode == "enforced"
+    assert [p.protocol for p in answer.accepted[0].parents] == ["HTTPS"]
+
+
+def test_revoked_and_expired_certificates_are_not_served():
+    certificates = Certificates(
+        related=True,
+        offered=(issued("a.example.com", revoked=True), issued("b.example.com", days=-1)),
+        private_key="KEY",
+    )
+    result = plan(
+        observed(
+            request(1, "shop", ["a.example.com", "b.example.com"]),
+            config={"enforce-https": True},
+            certificates=certificates,
+        )
+    )
+    assert objects_of("Secret", result) == []
+    reasons = {r.hostname: r.reason for r in result.answers[1].refused}
+    assert reasons == {
+        "a.example.com": RefusalReason.PENDING_CERTIFICATE,
+        "b.example.com": RefusalReason.PENDING_CERTIFICATE,
+    }
+    assert result.status.message.startswith("waiting for certificates for 2 hostname(s)")
+
+
+def test_a_foreign_secret_keeps_its_hostname_off_https():
+    certificates = Certificates(
+        related=True, offered=(issued("shop.example.com"),), private_key="KEY"
+    )
+    state = cluster(Secret={secret_name(APP, "shop.example.com")})
+    result = plan(
+        observed(
+            request(1, "shop", ["shop.example.com"]),
+            config={"enforce-https": True},
+            certificates=certificates,
+            state=state,
+        )
+    )
+    assert objects_of("Secret", result) == []
+    assert result.status.is_blocked
+    assert "Secret infra/gateway-tls-shop.example.com exists and is not managed" in (
+        result.status.message
+    )
+
+
+def test_the_first_claimant_keeps_a_hostname():
+    result = plan(
+        observed(
+            request(1, "shop", ["shared.example.com"]), request(2, "blog", ["shared.example.com"])
+        )
+    )
+    assert [a.hostname for a in result.answers[1].accepted] == ["shared.example.com"]
+    (refused,) = result.answers[2].refused
+    assert refused.reason == RefusalReason.CONFLICT
+    assert "already served for namespace shop" in refused.message
+
+
+def test_the_recorded_tenant_keeps_a_hostname_against_an_older_relation():
+    stored = {
+        "kind": "Gateway",
+        "metadata": {
+            "name": APP,
+            "namespace": NAMESPACE,
+            "annotations": {TENANCY_ANNOTATION: '{"shared.example.com":["blog"]}'},
+        },
+        "spec": {"listeners": []},
+    }
+    result = plan(
+        observed(
+            request(1, "shop", ["shared.example.com"]),
+            request(2, "blog", ["shared.example.com"]),
+            state=cluster(owned={"Gateway": [stored]}),
+        )
+    )
+    assert result.answers[2].accepted[0].hostname == "shared.example.com"
+    assert result.answers[1].refused[0].reason == RefusalReason.CONFLICT
+
+
+def test_a_relation_that_asks_for_nothing_is_withdrawn():
+    result = plan(observed(RouteRequest(3, "quiet-route", None)))
+    assert result.withdrawn == (3,)
+    assert 3 not in result.answers
+
+
+def test_a_broken_request_keeps_what_it_was_last_given():
+    previous = plan(observed(request(1, "shop", ["shop.example.com"]))).answers[1]
+    gateway = objects_of("Gateway", plan(observed(request(1, "shop", ["shop.example.com"]))))[0]
+    broken = RouteRequest(
+        1,
+        "shop-route",
+        DataError("hostnames", "is missing"),
+        databag={"version": "1", "namespace": '"shop"'},
+        previous=previous,
+    )
+    result = plan(observed(broken, state=cluster(owned={"Gateway": [gateway]})))
+    (kept,) = objects_of("Gateway", result)
+    assert [entry["name"] for entry in kept["spec"]["listeners"]] == ["http-shop.example.com"]
+    assert 1 not in result.answers  # its last answer is left as it was
+    assert "invalid gateway-route data from shop-route: hostnames: is missing" in (
+        result.status.message
+    )
+
+
+def test_external_hostname_may_not_take_a_tenants_hostname():
+    first = plan(observed(request(1, "shop", ["shop.example.com"])))
+    gateway = objects_of("Gateway", first)[0]
+    result = plan(
+        observed(
+            request(1, "shop", ["shop.example.com"]),
+            config={"external-hostname": "shop.example.com"},
+            state=cluster(owned={"Gateway": [gateway]}),
+        )
+    )
+    assert result.status.is_blocked
+    assert "already served for namespace shop" in result.status.message
+    assert result.objects is None
+
+
+def test_unreadable_tls_provider_data_blocks_and_changes_nothing():
+    certificates = Certificates(related=True, problem="ValueError: not a certificate")
+    result = plan(observed(request(1, "shop", ["a.example.com"]), certificates=certificates))
+    assert result.status.is_blocked
+    assert "unreadable data on certificates" in result.status.message
+    assert result.objects is None
+
+
+def test_enforced_https_without_a_certificates_relation_says_how_to_add_one():
+    result = plan(observed(request(1, "shop", ["a.example.com"]), config={"enforce-https": True}))
+    assert result.status.is_blocked
+    assert "juju integrate gateway:certificates" in result.status.message
+
+
+def test_every_answer_decodes_as_the_wire_model():
+    result = plan(observed(request(1, "shop", ["a.example.com"]), request(2, "blog", [])))
+    for answer in result.answers.values():
+        assert isinstance(answer, ProviderData)
+        assert encode(answer)["version"] == "1"

@@ -1,0 +1,51 @@
+"""Every read of one reconcile, into one frozen snapshot (`configurator.plan.Observed`).
+
+The cluster costs one LIST per owned kind and no GET: the listings also tell which names
+others hold in the namespace.
+"""
+
+import dataclasses
+
+import ops
+from lightkube import Client
+
+from configurator.plan import OWNED_KINDS, Observed
+from gateway_route.requirer import GatewayRouteRequirer
+from ingress_v2.provider import IngressProvider
+from kube_apply import read_listing
+from kube_objects import ApiFailure, Listing, Owner
+
+
+def listing(client: Client | ApiFailure, owner: Owner, namespace: str) -> Listing | ApiFailure:
+    """Our objects of every owned kind, and the names others hold."""
+    if isinstance(client, ApiFailure):
+        return client
+    try:
+        return read_listing(client, owner, OWNED_KINDS, namespace)
+    except ApiFailure as failure:
+        return failure
+
+
+def observe(
+    charm: ops.CharmBase,
+    ingress: IngressProvider,
+    gateway: GatewayRouteRequirer,
+    client: Client | ApiFailure,
+) -> Observed:
+    """The snapshot the plan decides from; a non-leader reads nothing but that it is not leader."""
+    app, namespace = charm.app.name, charm.model.name
+    if not charm.unit.is_leader():
+        return Observed(app=app, namespace=namespace, leader=False)
+    relation = ingress.relation
+    observed = Observed(
+        app=app,
+        namespace=namespace,
+        leader=True,
+        config=dict(charm.config),
+        ingress=ingress.read(),
+        ingress_related=relation is not None,
+        workload=relation.app.name if relation is not None and relation.app else None,
+        gateway_related=gateway.relation is not None,
+        answer=gateway.answer(),
+    )
+    return dataclasses.replace(observed, cluster=listing(client, observed.owner, namespace))

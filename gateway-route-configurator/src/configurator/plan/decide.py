@@ -1,0 +1,209 @@
+"""The plan of one reconcile: from the snapshot to objects, the request, the URL and status. Pure.
+
+Config and the workload's request -> what we ask the gateway (route.gateway_request) -> with its
+answer, the routes (route.route_state, objects.py) -> their health as the controller reports it
+(health.py) -> URL and status (status.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+import reconcile
+from configurator.plan import status
+from configurator.plan.config import Config, parse_config
+from configurator.plan.health import RouteHealth, route_health
+from configurator.plan.objects import desired_objects, routes
+from configurator.plan.route import RouteState, gateway_request, route_state
+from configurator.plan.snapshot import OWNED_KINDS, Observed
+from gateway_route import DataError, ProviderData, RequirerData
+from ingress_v2 import IngressDataError, IngressRequest
+from kube_objects import Listing, Unavailable, describe, is_subset
+from reconcile import STANDBY, ConfigProblem, KubePlan, Log, Status
+
+WITHDRAW = "withdraw"
+Withdraw = Literal["withdraw"]
+
+
+@dataclass(frozen=True)
+class Plan(KubePlan):
+    """What `act` does: sync the objects, write the request and the URL, show the status."""
+
+    request: RequirerData | Withdraw | None = None
+    """What we ask the gateway for; WITHDRAW removes our ask; None leaves it as it is."""
+    url: str | Withdraw | None = None
+    """The URL for the workload; WITHDRAW wipes it; None leaves it as it is."""
+
+
+def plan(observed: Observed) -> Plan:
+    """Decide everything for one reconcile."""
+    if not observed.leader:
+        return Plan(STANDBY)
+    config = parse_config(observed.config, observed.app)
+    if isinstance(config, ConfigProblem):
+        # Keep serving what was configured before: a typo must not take the site down.
+        return Plan(config.status, logs=(("warning", f"invalid configuration: {config}"),))
+    return _for_workload(observed, config)
+
+
+def _for_workload(observed: Observed, config: Config) -> Plan:
+    """The plan once the config is valid: it depends on what the workload asks."""
+    ingress = observed.ingress
+    if isinstance(ingress, IngressDataError):
+        # Like a config typo: say what is wrong, but keep serving what was served before.
+        return Plan(
+            reconcile.blocked(str(ingress)),
+            logs=(("warning", f"invalid ingress data: {ingress.log_message}"),),
+        )
+    if ingress is None:
+        return _withdraw(observed, _no_request_status(observed))
+    if ingress.model != observed.namespace:
+        reason = status.wrong_model(ingress.name, ingress.model, observed.namespace, observed.app)
+        return _withdraw(observed, reason)
+    logs = _request_logs(ingress)
+    request = gateway_request(config, ingress, observed.namespace)
+    answer = observed.answer
+    if isinstance(answer, DataError):
+        # A gateway upgraded ahead of us, or one bad field: routes and URL stay as they are
+        # rather than every tenant going offline at once.
+        log = ("warning", f"bad gateway-route data: {answer}")
+        return Plan(reconcile.blocked(str(answer)), request=request, logs=(*logs, log))
+    state = route_state(config, ingress, answer, observed.namespace)
+    served = _serve(observed, state, answer)
+    return dataclasses.replace(served, request=request, logs=logs)
+
+
+def _request_logs(ingress: IngressRequest) -> tuple[Log, ...]:
+    logs: list[Log] = [
+        ("info", f"ingress unit skipped: {problem.log_message}")
+        for problem in ingress.unit_problems
+    ]
+    if ingress.healthcheck_params is not None:
+        logs.append(
+            (
+                "debug",
+                f"healthcheck_params {ingress.healthcheck_params.model_dump()} accepted but not "
+                "applied: standard Gateway API has no backend health check",
+            )
+        )
+    return tuple(logs)
+
+
+def _no_request_status(observed: Observed) -> Status:
+    if not observed.ingress_related:
+        return status.no_workload(observed.app)
+    return status.waiting_for_workload(observed.workload)
+
+
+def _kinds(listing: Listing) -> tuple[str, ...]:
+    return tuple(kind for kind in OWNED_KINDS if listing.serves(kind))
+
+
+def _withdraw(observed: Observed, reason: Status) -> Plan:
+    """Nothing to serve: delete what we own, drop the URL and our hostname claim."""
+    listing = observed.cluster
+    if not isinstance(listing, Listing):
+        failure = listing or Unavailable("the cluster was not read")
+        return Plan(reconcile.api_failure(failure, observed.app), request=WITHDRAW, url=WITHDRAW)
+    if not listing.serves("HTTPRoute"):
+        return Plan(reconcile.gateway_api_missing(), request=WITHDRAW, url=WITHDRAW)
+    return Plan(reason, objects=(), kinds=_kinds(listing), request=WITHDRAW, url=WITHDRAW)
+
+
+@dataclass(frozen=True)
+class _Desired:
+    """The objects and routes to sync, and the names we may not take."""
+
+    objects: list[dict]
+    routes: list[dict]
+    unowned: list[str]
+    tls_missing: bool
+
+
+def _desired(observed: Observed, state: RouteState, listing: Listing) -> _Desired:
+    objects = desired_objects(state)
+    wanted_routes = routes(state)
+    tls_missing = state.scheme == "https" and not listing.serves("BackendTLSPolicy")
+    if tls_missing:
+        objects = [obj for obj in objects if obj["kind"] == "Service"]
+        wanted_routes = []
+    foreign: list[str] = []
+    if state.own_service and listing.taken("Service", state.service):
+        # Our routes would send this workload's traffic to somebody else's pods.
+        foreign.append(f"Service {observed.namespace}/{state.service}")
+        objects, wanted_routes = [], []
+    taken = [obj for obj in objects if listing.taken(obj["kind"], obj["metadata"]["name"])]
+    return _Desired(
+        objects=[obj for obj in objects if obj not in taken],
+        routes=wanted_routes,
+        unowned=[*foreign, *(describe(obj) for obj in taken)],
+        tls_missing=tls_missing,
+    )
+
+
+def _serve(observed: Observed, state: RouteState, answer: ProviderData | None) -> Plan:
+    listing = observed.cluster
+    if not isinstance(listing, Listing):
+        # The URL is left as it is: whether the routes still serve is unknown.
+        return Plan(
+            reconcile.api_failure(listing or Unavailable("the cluster was not read"), observed.app)
+        )
+    if not listing.serves("HTTPRoute"):
+        return Plan(reconcile.gateway_api_missing())
+    desired = _desired(observed, state, listing)
+    health = route_health(desired.routes, _after_sync(listing, desired.routes))
+    attached = health.attached and not desired.unowned and _usable_url(state.url)
+    return Plan(
+        _status(observed, state, answer, health, desired),
+        objects=tuple(desired.objects),
+        kinds=_kinds(listing),
+        url=state.url if attached and state.url else WITHDRAW,
+    )
+
+
+def _after_sync(listing: Listing, wanted: list[dict]) -> dict[str, dict]:
+    """Our routes as the API server will hold them right after this sync, status included.
+
+    A route whose spec this sync changes gets a new generation that the controller has not seen
+    yet: its conditions then speak of the old one (which keeps serving meanwhile).
+    """
+    stored = listing.of("HTTPRoute")
+    after: dict[str, dict] = {}
+    for route in wanted:
+        name = route["metadata"]["name"]
+        current = stored.get(name)
+        if current is None:
+            continue
+        if not is_subset(route["spec"], current.get("spec") or {}):
+            metadata = dict(current.get("metadata") or {})
+            metadata["generation"] = int(metadata.get("generation") or 1) + 1
+            current = {**current, "metadata": metadata}
+        after[name] = current
+    return after
+
+
+def _usable_url(url: str | None) -> bool:
+    """An absolute http(s) URL the workload can use; anything else is better not sent."""
+    parts = urlsplit(url or "")
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _status(
+    observed: Observed,
+    state: RouteState,
+    answer: ProviderData | None,
+    health: RouteHealth,
+    desired: _Desired,
+) -> Status:
+    if desired.unowned:
+        return reconcile.not_owned(desired.unowned, observed.app)
+    if desired.tls_missing:
+        return status.backend_tls_missing()
+    if not observed.gateway_related:
+        return status.no_gateway(observed.app)
+    if answer is None:
+        return status.WAITING_FOR_GATEWAY
+    return status.serving(state, health)

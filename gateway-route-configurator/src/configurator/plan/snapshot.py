@@ -1,0 +1,39 @@
+"""Everything one reconcile decides from, read once by `configurator.observe`: frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gateway_route import DataError, ProviderData
+from ingress_v2 import IngressDataError, IngressRequest
+from kube_objects import ApiFailure, Listing, Owner
+
+CHARM = "gateway-route-configurator"
+OWNED_KINDS = ("Service", "BackendTLSPolicy", "HTTPRoute")
+"""Kinds of the objects we own, in apply order (a route's backend before the route)."""
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The whole snapshot: identity, config, both relations, the cluster."""
+
+    app: str
+    namespace: str
+    leader: bool
+    config: Mapping[str, object] = field(default_factory=dict)
+    ingress: IngressRequest | IngressDataError | None = None
+    """The workload's request; None: no relation, or nothing written yet."""
+    ingress_related: bool = False
+    workload: str | None = None
+    """The application on the other end of the ingress relation, as Juju names it."""
+    gateway_related: bool = False
+    answer: ProviderData | DataError | None = None
+    """The gateway's answer; None: no relation or nothing written yet."""
+    cluster: Listing | ApiFailure | None = None
+    """Our objects of OWNED_KINDS in our namespace; None when not read (non-leader units)."""
+
+    @property
+    def owner(self) -> Owner:
+        """The labels on everything this application creates."""
+        return Owner(charm=CHARM, application=self.app, model=self.namespace)

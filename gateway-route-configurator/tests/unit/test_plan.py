@@ -1,0 +1,200 @@
+"""The configurator's plan() on hand-made snapshots: no API double, no ops, one decision each."""
+
+from __future__ import annotations
+
+from configurator.plan import WITHDRAW, Observed, plan
+from configurator.plan.config import Config
+from configurator.plan.objects import desired_objects, routes
+from configurator.plan.route import route_state
+from gateway_route import Accepted, DataError, ParentRef, ProviderData, RequirerData
+from ingress_v2 import IngressDataError, IngressRequest
+from kube_objects import Forbidden, Listing
+from reconcile import STANDBY
+
+APP, NAMESPACE, HOST = "shop-route", "shop", "shop.example.com"
+KINDS = ("Service", "BackendTLSPolicy", "HTTPRoute")
+WORKLOAD = IngressRequest(model=NAMESPACE, name="catalogue", port=8080)
+PARENT = ParentRef(
+    name="gateway",
+    namespace="infra",
+    section_name=f"https-{HOST}",
+    protocol="HTTPS",
+    port=443,
+)
+CONFIG = Config(hostnames=(HOST,), paths=("/",))
+ANSWER = ProviderData(
+    gateway_name="gateway",
+    gateway_namespace="infra",
+    https_mode="enforced",
+    hsts_max_age=0,
+    addresses=["10.0.0.1"],
+    accepted=[Accepted(hostname=HOST, parents=[PARENT])],
+    refused=[],
+)
+
+
+def listing(
+    routes_stored: list[dict] | None = None,
+    *,
+    tls: bool = True,
+    foreign: dict[str, set[str]] | None = None,
+) -> Listing:
+    return Listing(
+        NAMESPACE,
+        owned={"HTTPRoute": tuple(routes_stored or ()), "Service": (), "BackendTLSPolicy": ()},
+        foreign={kind: frozenset((foreign or {}).get(kind, set())) for kind in KINDS},
+        unserved=frozenset() if tls else frozenset({"BackendTLSPolicy"}),
+    )
+
+
+def observed(
+    *,
+    ingress: IngressRequest | IngressDataError | None = WORKLOAD,
+    answer: ProviderData | DataError | None = ANSWER,
+    state: Listing | Forbidden | None = None,
+    config: dict | None = None,
+    leader: bool = True,
+) -> Observed:
+    return Observed(
+        app=APP,
+        namespace=NAMESPACE,
+        leader=leader,
+        config={"hostname": HOST, **(config or {})},
+        ingress=ingress,
+        ingress_related=ingress is not None,
+        workload="catalogue",
+        gateway_related=True,
+        answer=answer,
+        cluster=state if state is not None else listing(),
+    )
+
+
+def accepted(route: dict, generation: int = 1) -> dict:
+    """`route` as the API server holds it once the controller accepted it on every parent."""
+    conditions = [
+        {"type": t, "status": "True", "reason": t, "observedGeneration": generation}
+        for t in ("Accepted", "ResolvedRefs")
+    ]
+    parents = [{"parentRef": ref, "conditions": conditions} for ref in route["spec"]["parentRefs"]]
+    metadata = {**route["metadata"], "generation": generation}
+    return {**route, "metadata": metadata, "status": {"parents": parents}}
+
+
+def wanted_routes() -> list[dict]:
+    return routes(route_state(CONFIG, WORKLOAD, ANSWER, NAMESPACE))
+
+
+def test_a_non_leader_stands_by():
+    result = plan(observed(leader=False))
+    assert result.status == STANDBY
+    assert result.objects is None
+    assert result.request is None
+    assert result.url is None
+
+
+def test_bad_config_blocks_and_changes_nothing():
+    result = plan(observed(config={"paths": "api"}))
+    assert result.status.is_blocked
+    assert result.status.message.endswith("run: juju config shop-route paths=/,/api")
+    assert (result.objects, result.request, result.url) == (None, None, None)
+
+
+def test_bad_workload_data_blocks_and_changes_nothing():
+    problem = IngressDataError(relation="ingress:1", databag="catalogue", key="port", reason="bad")
+    result = plan(observed(ingress=problem))
+    assert result.status.is_blocked
+    assert (result.objects, result.request, result.url) == (None, None, None)
+
+
+def test_no_workload_withdraws_everything():
+    result = plan(observed(ingress=None))
+    assert result.objects == ()
+    assert result.request == WITHDRAW
+    assert result.url == WITHDRAW
+    assert result.status.message == "no workload: run `juju integrate <workload> shop-route`"
+
+
+def test_a_workload_in_another_model_is_refused():
+    other = IngressRequest(model="elsewhere", name="catalogue", port=8080)
+    result = plan(observed(ingress=other))
+    assert result.objects == ()
+    assert result.url == WITHDRAW
+    assert "is in model elsewhere" in result.status.message
+
+
+def test_a_bad_gateway_answer_keeps_routes_and_url():
+    result = plan(observed(answer=DataError("accepted", "is missing")))
+    assert result.status.is_blocked
+    assert result.objects is None
+    assert result.url is None
+    assert isinstance(result.request, RequirerData)
+
+
+def test_new_routes_wait_for_the_controller_and_publish_no_url():
+    result = plan(observed())
+    kinds = [obj["kind"] for obj in result.objects or ()]
+    assert kinds == ["Service", "HTTPRoute"]
+    assert result.url == WITHDRAW
+    assert result.status.level == "waiting"
+    assert "waiting for the gateway controller to accept HTTPRoute catalogue" in (
+        result.status.message
+    )
+
+
+def test_accepted_routes_publish_the_url():
+    result = plan(observed(state=listing([accepted(r) for r in wanted_routes()])))
+    assert result.url == f"https://{HOST}/"
+    assert result.status.level == "active"
+
+
+def test_a_route_whose_spec_changes_keeps_its_url_but_says_it_is_catching_up():
+    stored = accepted(wanted_routes()[0])
+    stored["spec"] = {**stored["spec"], "hostnames": ["old.example.com"]}
+    result = plan(observed(state=listing([stored])))
+    assert result.url == f"https://{HOST}/"
+    assert "take in changes" in result.status.message
+
+
+def test_a_rejected_route_withdraws_the_url_and_blocks():
+    route = accepted(wanted_routes()[0])
+    for parent in route["status"]["parents"]:
+        parent["conditions"][0] = {
+            "type": "Accepted",
+            "status": "False",
+            "reason": "NotAllowedByListeners",
+            "message": "namespace not admitted",
+        }
+    result = plan(observed(state=listing([route])))
+    assert result.url == WITHDRAW
+    assert result.status.is_blocked
+    assert "not Accepted (NotAllowedByListeners): namespace not admitted" in result.status.message
+
+
+def test_a_foreign_service_under_our_name_prunes_our_routes():
+    result = plan(observed(state=listing(foreign={"Service": {"catalogue-8080"}})))
+    assert result.objects == ()
+    assert result.url == WITHDRAW
+    assert "Service shop/catalogue-8080 exists and is not managed by shop-route" in (
+        result.status.message
+    )
+
+
+def test_https_backends_need_backend_tls_policy():
+    secure = IngressRequest(model=NAMESPACE, name="catalogue", port=8443, scheme="https")
+    result = plan(observed(ingress=secure, state=listing(tls=False)))
+    assert [obj["kind"] for obj in result.objects or ()] == ["Service"]
+    assert result.url == WITHDRAW
+    assert "no BackendTLSPolicy" in result.status.message
+
+
+def test_rbac_denial_leaves_the_url_and_asks_for_trust():
+    denial = Forbidden('services is forbidden: User "x" cannot list resource "services"', 403)
+    result = plan(observed(state=denial))
+    assert result.url is None
+    assert result.objects is None
+    assert result.status.message.endswith("run: juju trust shop-route --scope=cluster")
+
+
+def test_desired_objects_put_the_service_before_its_routes():
+    state = route_state(CONFIG, WORKLOAD, ANSWER, NAMESPACE)
+    assert [obj["kind"] for obj in desired_objects(state)] == ["Service", "HTTPRoute"]

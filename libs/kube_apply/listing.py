@@ -1,0 +1,57 @@
+"""The reads of a charm's observe step: one LIST per kind, split into ours and others'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lightkube import ApiError, Client
+
+from kube_apply.classify import API_ERRORS, classify
+from kube_apply.resources import ResourceType, kind_name, resource
+from kube_objects.listing import Listing
+from kube_objects.ownership import Owner
+
+
+def list_all(client: Client, kind: str | ResourceType, namespace: str | None) -> list[dict] | None:
+    """Every object of `kind` in `namespace` (None: cluster-scoped); None when not served.
+
+    A 404 on the collection of a custom kind means the cluster has no such kind (its CRD is not
+    installed); core kinds are always served, so there it is a failure like any other, raised
+    as an ApiFailure.
+    """
+    cls: Any = resource(kind)
+    optional = bool(cls._api_info.resource.group)
+    try:
+        if namespace is None:
+            return [obj.to_dict() for obj in client.list(cls)]
+        return [obj.to_dict() for obj in client.list(cls, namespace=namespace)]
+    except ApiError as error:
+        if error.status.code == 404 and optional:
+            return None
+        raise classify(error) from error
+    except API_ERRORS as error:
+        raise classify(error) from error
+
+
+def read_listing(
+    client: Client, owner: Owner, kinds: Iterable[str | ResourceType], namespace: str
+) -> Listing:
+    """One LIST per kind: our objects, the names others hold, and the kinds not served."""
+    owned: dict[str, tuple[dict, ...]] = {}
+    foreign: dict[str, frozenset[str]] = {}
+    unserved: set[str] = set()
+    for kind in kinds:
+        name = kind_name(kind)
+        found = list_all(client, kind, namespace)
+        if found is None:
+            unserved.add(name)
+            continue
+        mine = [o for o in found if owner.owns((o.get("metadata") or {}).get("labels"))]
+        owned[name] = tuple(mine)
+        foreign[name] = frozenset(
+            str(o["metadata"]["name"])
+            for o in found
+            if not owner.owns(o["metadata"].get("labels"))
+        )
+    return Listing(namespace, owned, foreign, frozenset(unserved))
