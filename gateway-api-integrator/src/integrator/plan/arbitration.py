@@ -126,7 +126,7 @@ def arbitrate(
     """Decide every claim.
 
     Args:
-        claims: every valid request (and stand-ins for broken ones).
+        claims: every valid request (and kept claims for broken ones).
         tenancy: hostname (None: bare address) -> namespaces it is served for right now.
         external_hostname: the gateway's default hostname, shared by configurators that set none.
         enforce_https: with no default hostname, hostname-less requests are then unservable.

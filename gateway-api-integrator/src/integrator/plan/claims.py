@@ -45,7 +45,7 @@ class Claim:
     invalid: tuple[tuple[str, str], ...] = ()
     """(hostname as sent, why it is refused)."""
     answered: bool = True
-    """False for stand-in claims that keep a broken requester's hostnames held (no answer)."""
+    """False for kept claims that hold a broken requester's hostnames held (no answer)."""
 
     @property
     def wants_default(self) -> bool:
@@ -62,7 +62,7 @@ class BrokenRequest:
     error: DataError
     previous: ProviderData | None = field(default=None)
     namespace: str | None = None
-    """Its namespace when that key alone is still readable: narrows what its stand-ins hold."""
+    """Its namespace when that key alone is still readable: narrows what its kept claims hold."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,15 @@ class Requests:
 
     claims: tuple[Claim, ...] = ()
     broken: tuple[BrokenRequest, ...] = ()
-    silent: tuple[int, ...] = ()
+    empty: tuple[int, ...] = ()
     """Relations that ask for nothing (yet): any answer of ours there is withdrawn."""
 
 
 def read_requests(requests: Iterable[RouteRequest]) -> Requests:
-    """Sort every relation's request into claims, broken requests and silent relations."""
+    """Sort every relation's request into claims, broken requests and empty relations."""
     claims: list[Claim] = []
     broken: list[BrokenRequest] = []
-    silent: list[int] = []
+    empty: list[int] = []
     for request in requests:
         result = read_claim(request)
         if isinstance(result, Claim):
@@ -87,8 +87,8 @@ def read_requests(requests: Iterable[RouteRequest]) -> Requests:
         elif isinstance(result, BrokenRequest):
             broken.append(result)
         else:
-            silent.append(request.relation_id)
-    return Requests(tuple(claims), tuple(broken), tuple(silent))
+            empty.append(request.relation_id)
+    return Requests(tuple(claims), tuple(broken), tuple(empty))
 
 
 def read_claim(request: RouteRequest) -> Claim | BrokenRequest | None:

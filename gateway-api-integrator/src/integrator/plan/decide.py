@@ -82,16 +82,16 @@ def _gateway_problem(observed: Observed, cluster: Cluster) -> Status | None:
 
 def tenancy_of(listing: Listing) -> tuple[Mapping[str, Tenancy], Tenancy]:
     """Each owned parent's recorded tenancy (by name), and all of them merged."""
-    records = {
+    tenancies = {
         name: objects.read_tenancy(obj)
         for kind in ("Gateway", "ListenerSet")
         for name, obj in listing.of(kind).items()
     }
     merged: dict[str | None, frozenset[str]] = {}
-    for record in records.values():
+    for record in tenancies.values():
         for hostname, namespaces in record.items():
             merged[hostname] = merged.get(hostname, frozenset()) | namespaces
-    return records, merged
+    return tenancies, merged
 
 
 def _serve(observed: Observed, config: Config, requests: Requests, cluster: Cluster) -> Plan:
@@ -104,7 +104,7 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
     gateway_class = choose_gateway_class(config, cluster.gateway_classes or (), in_use, app)
     if isinstance(gateway_class, Status):
         return Plan(gateway_class)
-    records, tenancy = tenancy_of(listing)
+    tenancies, tenancy = tenancy_of(listing)
     tenant = tenant_serving(config.external_hostname, requests.claims, tenancy)
     if tenant is not None:
         # First claimant keeps it: nothing changes until the operator picks another name.
@@ -132,7 +132,7 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
         enforce_https=config.enforce_https,
     )
     inputs = _Inputs(observed, config, requests, cluster)
-    return _lay_out(inputs, arbitration, records, gateway_class)
+    return _lay_out(inputs, arbitration, tenancies, gateway_class)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class _Tls:
     """Which served hostnames get HTTPS now, and why the others wait."""
 
     secrets: tuple[dict, ...]
-    certified: frozenset[str]
+    with_tls: frozenset[str]
     foreign: tuple[str, ...]
     """Our Secret names that somebody else's Secrets hold ("Secret ns/name")."""
     pending: int
@@ -161,34 +161,34 @@ def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
     issued = usable(certificates.offered, observed.now) if observed.now else {}
     key = certificates.private_key
     hostnames = {item.hostname for item in arbitration.served if item.hostname}
-    certified = (hostnames & issued.keys()) if certificates.related and key else set()
+    with_tls = (hostnames & issued.keys()) if certificates.related and key else set()
     # A Secret under our name that is somebody else's must never back a listener: the Gateway
     # would serve its certificate and key. Such hostnames wait, and we say why.
-    foreign = {h for h in certified if listing.taken("Secret", objects.secret_name(app, h))}
-    certified -= foreign
+    foreign = {h for h in with_tls if listing.taken("Secret", objects.secret_name(app, h))}
+    with_tls -= foreign
     secrets = tuple(
         objects.desired_tls_secret(
             objects.secret_name(app, hostname), namespace, issued[hostname].full_chain, str(key)
         )
-        for hostname in sorted(certified)
+        for hostname in sorted(with_tls)
     )
     return _Tls(
         secrets=secrets,
-        certified=frozenset(certified),
+        with_tls=frozenset(with_tls),
         foreign=tuple(
             f"Secret {namespace}/{objects.secret_name(app, h)}" for h in sorted(foreign)
         ),
-        pending=len(hostnames - certified) if certificates.related else 0,
+        pending=len(hostnames - with_tls) if certificates.related else 0,
     )
 
 
 def _parents(
-    inputs: _Inputs, arbitration: Arbitration, records: Mapping[str, Tenancy], mode: str
+    inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy], mode: str
 ) -> tuple[dict[placement.Placed, int], list[placement.Parent]]:
     app, listing = inputs.observed.app, inputs.cluster.listing
     slots = placement.place(
         arbitration.served,
-        placement.recorded_slots(app, records),
+        placement.recorded_slots(app, tenancies),
         listeners_per_hostname=1 if mode == "disabled" else 2,
     )
     parents = placement.parents_for(
@@ -201,13 +201,13 @@ def _parents(
 
 
 def _lay_out(
-    inputs: _Inputs, arbitration: Arbitration, records: Mapping[str, Tenancy], gateway_class: str
+    inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy], gateway_class: str
 ) -> Plan:
     """Place, build the objects and answer."""
     observed, config, requests = inputs.observed, inputs.config, inputs.requests
     app, namespace, listing = observed.app, observed.namespace, inputs.cluster.listing
     mode = listeners.https_mode(config.enforce_https, observed.certificates.related)
-    slots, parents = _parents(inputs, arbitration, records, mode)
+    slots, parents = _parents(inputs, arbitration, tenancies, mode)
     tls = _tls(inputs, arbitration)
     layout = build_layout(
         app=app,
@@ -217,7 +217,7 @@ def _lay_out(
         slots=slots,
         parents=parents,
         mode=mode,
-        certified=tls.certified,
+        with_tls=tls.with_tls,
     )
     taken = [obj for obj in layout.objects if _taken(listing, obj)]
     facts = GatewayFacts(
@@ -243,7 +243,7 @@ def _lay_out(
         objects=tls.secrets + tuple(obj for obj in layout.objects if obj not in taken),
         kinds=tuple(kind for kind in OWNED_KINDS if listing.serves(kind)),
         answers={} if taken else _answers(requests, arbitration, layout, facts),
-        withdrawn=() if taken else requests.silent,
+        withdrawn=() if taken else requests.empty,
     )
 
 

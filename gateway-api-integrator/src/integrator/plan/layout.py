@@ -32,7 +32,7 @@ def build_layout(
     slots: Mapping[Placed, int],
     parents: Sequence[Parent],
     mode: HttpsMode,
-    certified: Collection[str],
+    with_tls: Collection[str],
 ) -> Layout:
     """The desired Gateways, ListenerSets and redirect routes for this placement."""
     sets_used = any(parent.kind == "ListenerSet" for parent in parents)
@@ -50,7 +50,7 @@ def build_layout(
         planned = listeners.plan_listeners(
             items,
             mode,
-            certified,
+            with_tls,
             lambda hostname: objects.secret_name(app, hostname),
             empty=None if parent.is_main else listeners.placeholder(parent.kind, parent.name),
         )

@@ -81,7 +81,7 @@ def placeholder(parent_kind: Literal["Gateway", "ListenerSet"], parent_name: str
 def plan_listeners(
     served: Sequence[Served],
     mode: HttpsMode,
-    certified: Collection[str],
+    with_tls: Collection[str],
     secret_name: Callable[[str], str],
     empty: ListenerSpec | None = None,
 ) -> list[ListenerSpec]:
@@ -96,7 +96,7 @@ def plan_listeners(
     for item in served:
         hostname = item.hostname
         admitted = item.namespaces or None
-        has_certificate = hostname is not None and hostname in certified
+        has_certificate = hostname is not None and hostname in with_tls
         if mode == "enforced" and not has_certificate:
             continue
         specs.append(
