@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from bundlesim import SCENARIOS, ScenarioError, load_scenario, parse_scenario
-from bundlesim.scenario import ActionCall
+from bundlesim.scenario import ActionCall, GatewayApiVersion
+from kubedouble.versions import GATEWAY_API_VERSIONS
 
 GATEWAY = {"charm": "gateway-api-integrator", "model": "infra"}
 
@@ -20,6 +21,15 @@ def _with(**top: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_shipped_scenario_validates(path: Path):
     assert load_scenario(path).applications
+
+
+def test_scenarios_offer_every_supported_gateway_api_release():
+    assert get_args(GatewayApiVersion) == GATEWAY_API_VERSIONS
+
+
+@pytest.mark.parametrize("version", GATEWAY_API_VERSIONS)
+def test_cluster_takes_each_supported_release(version: str):
+    assert parse_scenario(_with(cluster={"gateway-api": version})).cluster.gateway_api == version
 
 
 def test_defaults_fill_cluster_and_controller():
@@ -62,7 +72,7 @@ def test_defaults_fill_cluster_and_controller():
         ),
         (
             _with(cluster={"gateway-api": "v1.0.0"}),
-            "cluster.gateway-api: Input should be 'v1.2.1' or 'v1.6.1'",
+            "cluster.gateway-api: Input should be 'v1.2.1', 'v1.4.1' or 'v1.6.1'",
         ),
         (_with(relations=[["gw", "nope:ingress"]]), "relations[0][1]: unknown application 'nope'"),
         (_with(steps=["dance"]), "steps[0].dance: Extra inputs are not permitted"),

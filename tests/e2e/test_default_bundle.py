@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography import x509
 
-from bundlesim import BundleRun, listeners, owned_by, served_certificate, unit_status
+from bundlesim import BundleRun, Deployer, listeners, owned_by, served_certificate, unit_status
+from kubedouble.versions import GATEWAY_API_VERSIONS
 
 GATEWAY = "gateway-api-integrator"
 HOSTS = {"shop": "shop.example.com", "blog": "blog.example.com"}
@@ -130,3 +131,12 @@ def test_no_field_was_dropped_by_the_api_server(default_run: BundleRun):
 
 def _serial(pem: str) -> int:
     return x509.load_pem_x509_certificate(pem.encode()).serial_number
+
+
+@pytest.mark.parametrize("version", GATEWAY_API_VERSIONS)
+def test_default_bundle_serves_under_every_gateway_api_release(deploy: Deployer, version: str):
+    run = deploy("default", cluster={"gateway-api": version})
+
+    assert run.urls() == {"shop": "https://shop.example.com/", "blog": "https://blog.example.com/"}
+    assert unit_status(run, f"{GATEWAY}/0") == "active: 2 hostname(s) served at 10.0.0.1"
+    assert run.kube.warnings == []

@@ -28,11 +28,22 @@ def test_gateway_group_prefers_v1(kube: KubeDouble) -> None:
     assert groups["gateway.networking.k8s.io"]["preferredVersion"]["version"] == "v1"
 
 
-@pytest.mark.parametrize(("version", "has_listenersets"), [("v1.2.1", False), ("v1.6.1", True)])
+@pytest.mark.parametrize(
+    ("version", "has_listenersets"), [("v1.2.1", False), ("v1.4.1", False), ("v1.6.1", True)]
+)
 def test_listenerset_served_only_on_newer_crds(version: str, has_listenersets: bool) -> None:
     with KubeDouble(version) as kube:
         resources = _get(kube, "/apis/gateway.networking.k8s.io/v1")["resources"]
         assert ("listenersets" in {r["name"] for r in resources}) is has_listenersets
+
+
+@pytest.mark.parametrize(
+    ("version", "has_policies"), [("v1.2.1", False), ("v1.4.1", True), ("v1.6.1", True)]
+)
+def test_backend_tls_policy_served_from_v1_4(version: str, has_policies: bool) -> None:
+    with KubeDouble(version) as kube:
+        resources = _get(kube, "/apis/gateway.networking.k8s.io/v1")["resources"]
+        assert ("backendtlspolicies" in {r["name"] for r in resources}) is has_policies
 
 
 def test_gatewayclass_is_cluster_scoped(kube: KubeDouble) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kubedouble.validation import Validator
+from kubedouble.versions import GATEWAY_API_VERSIONS
 
-VERSIONS = ["v1.2.1", "v1.6.1"]
 
-
-@pytest.fixture(params=VERSIONS)
+@pytest.fixture(params=GATEWAY_API_VERSIONS)
 def validator(request: pytest.FixtureRequest) -> Validator:
     """A validator for each Gateway API release the charms support."""
     return Validator(request.param)

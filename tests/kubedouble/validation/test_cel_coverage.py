@@ -13,17 +13,38 @@ from kubedouble.validation import Validator
 from kubedouble.validation.cel_library import FUNCTIONS
 from kubedouble.validation.cel_rules import program, to_cel
 from kubedouble.validation.cel_twins import TWINS
+from kubedouble.versions import GATEWAY_API_VERSIONS, serves
 
 # Found per (apiVersion, kind); measured from the CRD files. A change here means the CRDs
 # changed: re-read them before updating the numbers.
+# ReferenceGrant is counted at whichever version is served (v1beta1 before v1.6).
 EXPECTED_FOUND = {
-    "v1.2.1": {"Gateway": 14, "GatewayClass": 1, "HTTPRoute": 74, "ReferenceGrant": 0},
+    "v1.2.1": {
+        "Gateway": 14,
+        "GatewayClass": 1,
+        "GRPCRoute": 29,
+        "HTTPRoute": 74,
+        "ReferenceGrant": 0,
+    },
+    "v1.4.1": {
+        "BackendTLSPolicy": 8,
+        "Gateway": 14,
+        "GatewayClass": 1,
+        "GRPCRoute": 33,
+        "HTTPRoute": 77,
+        "ReferenceGrant": 0,
+    },
     "v1.6.1": {
+        "BackendTLSPolicy": 8,
         "Gateway": 16,
         "GatewayClass": 1,
+        "GRPCRoute": 33,
         "HTTPRoute": 89,
         "ListenerSet": 7,
         "ReferenceGrant": 0,
+        "TCPRoute": 3,
+        "TLSRoute": 6,
+        "UDPRoute": 3,
     },
 }
 
@@ -176,15 +197,34 @@ CORPUS: list[dict[str, Any]] = [
             ],
         },
     },
+    {
+        "apiVersion": GW,
+        "kind": "BackendTLSPolicy",
+        "metadata": {"name": "corpus", "namespace": "a"},
+        "spec": {
+            "targetRefs": [{"group": "", "kind": "Service", "name": "api"}],
+            "validation": {"hostname": "api.a.svc", "wellKnownCACertificates": "System"},
+        },
+    },
+    {
+        "apiVersion": GW,
+        "kind": "TLSRoute",
+        "metadata": {"name": "corpus", "namespace": "a"},
+        "spec": {
+            "parentRefs": [{"name": "corpus", "sectionName": "tls"}],
+            "hostnames": ["tls.example.com"],
+            "rules": [{"backendRefs": [{"name": "api", "port": 8443}]}],
+        },
+    },
 ]
 
 
-@pytest.mark.parametrize("version", ["v1.2.1", "v1.6.1"])
+@pytest.mark.parametrize("version", GATEWAY_API_VERSIONS)
 def test_every_cel_rule_compiles(version: str) -> None:
     validator = Validator(version)
     for obj in CORPUS:
         admission = validator.admit(obj, None)
-        if obj["kind"] != "ListenerSet" or version == "v1.6.1":
+        if serves(version, obj["kind"]):
             assert admission.errors == [], admission.errors
             validator.admit(admission.obj, admission.obj)  # transition rules need an update
     report = validator.cel_report()
@@ -222,6 +262,11 @@ def test_function_inside_a_string_literal_is_not_a_call() -> None:
         ("'aXa'.replace('a', 'b')", "bXb"),
         ("isURL('https://example.com/x')", True),
         ("isURL('not a url')", False),
+        ("isIP('10.0.0.1')", True),
+        ("isIP('2001:db8::1')", True),
+        ("isIP('fe80::1%eth0')", False),
+        ("isIP('010.0.0.1')", False),
+        ("isIP('tls.example.com')", False),
         ("[1, 2, 3].isSorted()", True),
         ("[1, 2, 3].sum()", 6),
     ],

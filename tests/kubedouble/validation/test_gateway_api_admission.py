@@ -149,9 +149,10 @@ def test_invalid_object_is_rejected_with_crd_message(validator: Validator, case:
     assert any(fragment in e for e in errors), errors
 
 
-def test_redirect_303_is_rejected_by_v1_2() -> None:
+@pytest.mark.parametrize("version", ["v1.2.1", "v1.4.1"])
+def test_redirect_303_is_rejected_before_v1_6(version: str) -> None:
     obj = route({"filters": [redirect(303)]})
-    errors = Validator("v1.2.1").admit(obj, None).errors
+    errors = Validator(version).admit(obj, None).errors
     assert any("statusCode: Unsupported value: 303" in e for e in errors), errors
 
 
@@ -204,8 +205,9 @@ def test_listener_set_is_admitted_on_v1_6() -> None:
     assert Validator("v1.6.1").admit(listener_set(), None).errors == []
 
 
-def test_listener_set_is_unknown_on_v1_2() -> None:
-    errors = Validator("v1.2.1").admit(listener_set(), None).errors
+@pytest.mark.parametrize("version", ["v1.2.1", "v1.4.1"])
+def test_listener_set_is_unknown_before_v1_5(version: str) -> None:
+    errors = Validator(version).admit(listener_set(), None).errors
     assert errors == [f'no matches for kind "ListenerSet" in version "{GROUP}"']
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from kubedouble.validation import Validator
+from kubedouble.versions import GATEWAY_API_VERSIONS
 
-GATEWAY_API_VERSIONS = ("v1.2.1", "v1.6.1")
 _VALIDATORS: dict[str, Validator] = {}
 
 

@@ -3,6 +3,7 @@ import pytest
 from http_routes import backend_service, backend_tls_policy, service_name
 from http_routes.service import Scheme
 from kubedouble.validation import Validator
+from kubedouble.versions import serves
 
 LONG_APP = "a-really-long-workload-application-name-that-goes-on-and-on-x"  # 61 characters
 
@@ -77,3 +78,18 @@ def test_backend_tls_policy_targets_the_service_and_trusts_system_cas() -> None:
             "wellKnownCACertificates": "System",
         },
     }
+
+
+def test_backend_tls_policy_is_admitted_where_the_crd_is_served(validator: Validator) -> None:
+    policy = backend_tls_policy(
+        name="api", namespace="shop", service="api-9000", hostname="api.shop.svc.cluster.local"
+    )
+
+    errors = validator.admit(policy, None).errors
+
+    if serves(str(validator.gateway_api_version), "BackendTLSPolicy"):
+        assert errors == []
+    else:
+        assert errors == [
+            'no matches for kind "BackendTLSPolicy" in version "gateway.networking.k8s.io/v1"'
+        ]

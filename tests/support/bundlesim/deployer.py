@@ -14,7 +14,8 @@ class Deployer:
     """`deploy("default", config={...}, steps=[...])`: a fresh run of a shipped scenario.
 
     `config` maps application -> options merged into the scenario's; `steps` replaces its
-    steps. Every run is closed, and checked for API-double crashes, when the fixture ends.
+    steps; `cluster` keys replace the scenario's (e.g. another `gateway-api`). Every run is
+    closed, and checked for API-double crashes, when the fixture ends.
     """
 
     def __init__(self, stack: ExitStack) -> None:
@@ -27,8 +28,11 @@ class Deployer:
         *,
         config: dict[str, dict[str, Any]] | None = None,
         steps: list[Any] | None = None,
+        cluster: dict[str, Any] | None = None,
     ) -> BundleRun:
         data = scenario_data(name)
+        if cluster:
+            data["cluster"] = {**data.get("cluster", {}), **cluster}
         for app, values in (config or {}).items():
             data["applications"][app]["config"] = {
                 **data["applications"][app].get("config", {}),

@@ -30,7 +30,8 @@ CharmKind = Literal[
 CHARMS_UNDER_TEST: frozenset[str] = frozenset(
     {"gateway-api-integrator", "gateway-route-configurator"}
 )
-GatewayApiVersion = Literal["v1.2.1", "v1.6.1"]
+# Spelled out for the type checker; a test keeps it equal to kubedouble.versions.
+GatewayApiVersion = Literal["v1.2.1", "v1.4.1", "v1.6.1"]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=63)]
 ConfigValue = str | bool | int | float
 

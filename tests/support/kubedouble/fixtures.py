@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubedouble.double import KubeDouble
-
-GATEWAY_API_VERSIONS = ("v1.2.1", "v1.6.1")
+from kubedouble.versions import GATEWAY_API_VERSIONS, NEWEST
 
 
 def _started(
@@ -32,13 +31,13 @@ def _started(
 
 @pytest.fixture
 def kube(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KubeDouble]:
-    """A started double serving the Gateway API v1.6.1 CRDs; KUBECONFIG points at it."""
-    yield from _started("v1.6.1", tmp_path, monkeypatch)
+    """A started double serving the newest Gateway API CRDs; KUBECONFIG points at it."""
+    yield from _started(NEWEST, tmp_path, monkeypatch)
 
 
 @pytest.fixture(params=GATEWAY_API_VERSIONS)
 def kube_any(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[KubeDouble]:
-    """Like `kube`, once per supported Gateway API release (oldest and newest)."""
+    """Like `kube`, once per supported Gateway API release (`kubedouble.versions`)."""
     yield from _started(request.param, tmp_path, monkeypatch)

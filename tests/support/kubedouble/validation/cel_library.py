@@ -1,12 +1,13 @@
 """Kubernetes CEL library functions that `celpy` lacks, written for the double.
 
-The Gateway API CRDs only need `split()`; the rest are the string and list helpers other CRDs
-commonly use, so a CRD added to the folder has a fair chance of working. A rule calling
-anything else is reported by `cel_report()`, never skipped silently.
+The Gateway API CRDs need `split()` and (TLSRoute, v1.6) `isIP()`; the rest are the string and
+list helpers other CRDs commonly use, so a CRD added to the folder has a fair chance of
+working. A rule calling anything else is reported by `cel_report()`, never skipped silently.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import urllib.parse
 from collections.abc import Callable
@@ -88,6 +89,19 @@ def _is_url(text: Any) -> celtypes.BoolType:
     return celtypes.BoolType(ok and " " not in s and "#" not in s)
 
 
+def _is_ip(text: Any) -> celtypes.BoolType:
+    # Kubernetes' IP library parses with Go's netip.ParseAddr and refuses a zone ("fe80::1%eth0");
+    # both Go and Python refuse IPv4 octets with leading zeros.
+    s = str(text)
+    if "%" in s:
+        return celtypes.BoolType(False)
+    try:
+        ipaddress.ip_address(s)
+    except ValueError:
+        return celtypes.BoolType(False)
+    return celtypes.BoolType(True)
+
+
 def _is_sorted(items: Any) -> celtypes.BoolType:
     values = list(items)
     return celtypes.BoolType(all(a <= b for a, b in itertools.pairwise(values)))
@@ -113,6 +127,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "substring": _substring,
     "charAt": _char_at,
     "isURL": _is_url,
+    "isIP": _is_ip,
     "isSorted": _is_sorted,
     "sum": _sum,
 }
