@@ -296,12 +296,34 @@ def test_listeners_sharing_port_with_different_protocols_conflict(kube: KubeDoub
         assert (conflicted["status"], conflicted["reason"]) == ("True", "ProtocolConflict")
 
 
-def test_unaccepted_class_leaves_gateway_pending(cluster: KubeDouble) -> None:
+def test_unaccepted_class_leaves_gateway_as_the_crd_defaults_it(cluster: KubeDouble) -> None:
     cluster.controller.reconcile(class_accepted=False)
     gateway_class = cluster.read("GatewayClass", "gc")["status"]["conditions"][0]
     assert (gateway_class["status"], gateway_class["reason"]) == ("False", "InvalidParameters")
-    accepted = cluster.read("Gateway", "gw", "gw-ns")["status"]["conditions"][0]
-    assert (accepted["status"], accepted["reason"]) == ("False", "Pending")
+    # Exactly what the CRD defaults an unreconciled Gateway to.
+    assert cluster.read("Gateway", "gw", "gw-ns")["status"] == {
+        "conditions": [
+            {
+                "lastTransitionTime": "1970-01-01T00:00:00Z",
+                "message": "Waiting for controller",
+                "reason": "Pending",
+                "status": "Unknown",
+                "type": kind,
+            }
+            for kind in ("Accepted", "Programmed")
+        ]
+    }
+
+
+def test_gateway_of_a_class_refused_later_returns_to_pending(cluster: KubeDouble) -> None:
+    cluster.controller.reconcile()
+    cluster.controller.reconcile(class_accepted=False)
+    status = cluster.read("Gateway", "gw", "gw-ns")["status"]
+    assert [(c["type"], c["status"], c["reason"]) for c in status["conditions"]] == [
+        ("Accepted", "Unknown", "Pending"),
+        ("Programmed", "Unknown", "Pending"),
+    ]
+    assert "addresses" not in status
 
 
 def test_gateway_of_unknown_class_is_left_alone(kube: KubeDouble) -> None:

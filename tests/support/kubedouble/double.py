@@ -19,9 +19,11 @@ from kubedouble import faults
 from kubedouble.admission import ResourceType, Validator, crd_dir
 from kubedouble.api import Api, Call, Reply, Request, WriteOptions
 from kubedouble.catalog import Catalog
+from kubedouble.clusters import CONTROLLER_MANAGER, InProcessCluster
 from kubedouble.controller import GatewayController
 from kubedouble.errors import REASONS, ApiFailure
 from kubedouble.faults import Fault
+from kubedouble.profiles import DEFAULT_PROFILE, ControllerProfile
 from kubedouble.records import RequestRecord
 from kubedouble.selectors import Requirement
 from kubedouble.server import HttpServer
@@ -29,7 +31,6 @@ from kubedouble.store import Store
 
 TOKEN = "kubedouble-token"
 SEED_MANAGER = "kubedouble-seed"
-CONTROLLER_MANAGER = "kubedouble-controller"
 # Namespaces every cluster starts with.
 INITIAL_NAMESPACES = ("default", "kube-system")
 
@@ -52,10 +53,15 @@ class KubeDouble:
     """A Kubernetes API server double on 127.0.0.1 for the real lightkube client.
 
     Serves the core kinds and the Gateway API CRDs of `gateway_api_version` (None: no
-    Gateway API at all, like a cluster without the CRDs installed).
+    Gateway API at all, like a cluster without the CRDs installed); `controller_profile` names
+    the Gateway API implementation `controller` plays (see `kubedouble.profiles`).
     """
 
-    def __init__(self, gateway_api_version: str | None = "v1.6.1") -> None:
+    def __init__(
+        self,
+        gateway_api_version: str | None = "v1.6.1",
+        controller_profile: str | ControllerProfile = DEFAULT_PROFILE,
+    ) -> None:
         self.gateway_api_version = gateway_api_version
         validator = _validator(gateway_api_version)
         self._catalog = Catalog(validator.resource_types())
@@ -71,7 +77,7 @@ class KubeDouble:
         # Tracebacks of requests the double itself failed on (answered 500); fixtures assert none.
         self.internal_errors: list[str] = []
         self.user = "system:serviceaccount:default:kubedouble"  # named in 403 messages
-        self.controller = GatewayController(self)
+        self.controller = GatewayController(InProcessCluster(self), controller_profile)
         for name in INITIAL_NAMESPACES:
             self.ensure_namespace(name)
 
@@ -224,6 +230,21 @@ class KubeDouble:
                 raise SeedError(failure) from failure
             self.warnings += reply.warnings
             return reply.body
+
+    def schema_has(self, kind: str, path: str) -> bool:
+        """Whether the served schema of `kind` has the dotted field `path` (e.g. `status.x`).
+
+        Built-in kinds answer True: the double does not prune their fields.
+        """
+        rtype = self._catalog.by_kind(kind)
+        node = self._api.validator.schema(rtype.api_version, rtype.kind)
+        if node is None:
+            return True
+        for part in path.split("."):
+            node = (node.get("properties") or {}).get(part)
+            if node is None:
+                return False
+        return True
 
     def serves(self, kind: str) -> bool:
         """Whether this double serves `kind` (e.g. ListenerSet only with Gateway API >= v1.5)."""

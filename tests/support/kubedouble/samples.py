@@ -16,6 +16,10 @@ GatewayClass = create_global_resource(GROUP, "v1", "GatewayClass", "gatewayclass
 Gateway = create_namespaced_resource(GROUP, "v1", "Gateway", "gateways")
 HTTPRoute = create_namespaced_resource(GROUP, "v1", "HTTPRoute", "httproutes")
 ReferenceGrant = create_namespaced_resource(GROUP, "v1beta1", "ReferenceGrant", "referencegrants")
+ListenerSet = create_namespaced_resource(GROUP, "v1", "ListenerSet", "listenersets")
+BackendTLSPolicy = create_namespaced_resource(
+    GROUP, "v1", "BackendTLSPolicy", "backendtlspolicies"
+)
 
 
 def gateway_body(name: str = "gw", namespace: str = "default", **spec: Any) -> dict[str, Any]:
@@ -80,3 +84,71 @@ def gateway_class_body(
 def typed(cls: type[T], body: dict[str, Any]) -> T:
     """`cls.from_dict(body)` typed as `cls` (lightkube annotates from_dict as DictMixin)."""
     return cast(T, cls.from_dict(body))  # type: ignore[attr-defined]
+
+
+def tls_secret_body(
+    name: str, namespace: str = "default", data: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A `kubernetes.io/tls` Secret; `data` (base64 values) defaults to placeholder bytes."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "type": "kubernetes.io/tls",
+        "metadata": {"name": name, "namespace": namespace},
+        "data": data if data is not None else {"tls.crt": "Y3J0", "tls.key": "a2V5"},
+    }
+
+
+def listener_set_body(
+    name: str,
+    namespace: str,
+    *,
+    gateway: tuple[str, str],
+    listeners: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A ListenerSet (v1.5+) attached to Gateway `gateway` = (namespace, name)."""
+    return {
+        "apiVersion": f"{GROUP}/v1",
+        "kind": "ListenerSet",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "parentRef": {"name": gateway[1], "namespace": gateway[0]},
+            "listeners": listeners,
+        },
+    }
+
+
+def backend_tls_policy_body(
+    name: str,
+    namespace: str,
+    *,
+    service: str,
+    hostname: str = "web.example.internal",
+    ca_refs: list[dict[str, str]] | None = None,
+    well_known: str | None = None,
+) -> dict[str, Any]:
+    """A BackendTLSPolicy (v1.4+) on Service `service`, with CA refs or well-known CAs."""
+    validation: dict[str, Any] = {"hostname": hostname}
+    if ca_refs is not None:
+        validation["caCertificateRefs"] = ca_refs
+    if well_known is not None:
+        validation["wellKnownCACertificates"] = well_known
+    return {
+        "apiVersion": f"{GROUP}/v1",
+        "kind": "BackendTLSPolicy",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "targetRefs": [{"group": "", "kind": "Service", "name": service}],
+            "validation": validation,
+        },
+    }
+
+
+def config_map_body(name: str, namespace: str, data: dict[str, str]) -> dict[str, Any]:
+    """A ConfigMap holding `data`."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace},
+        "data": data,
+    }

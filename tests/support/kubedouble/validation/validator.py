@@ -28,6 +28,11 @@ class Validator:
         """Every kind and version this cluster serves."""
         return list(core_kinds.CORE_TYPES) + [k.type for k in self._custom.values()]
 
+    def schema(self, api_version: str, kind: str) -> dict[str, Any] | None:
+        """The OpenAPI schema of a custom kind at `api_version`; None for built-in kinds."""
+        custom = self._custom.get((api_version, kind))
+        return custom.schema if custom else None
+
     def admit(self, obj: dict[str, Any], old: dict[str, Any] | None) -> Admission:
         """Admit a create (`old` None) or an update; inputs are never mutated."""
         key = (str(obj.get("apiVersion")), str(obj.get("kind")))
