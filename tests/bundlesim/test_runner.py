@@ -60,6 +60,22 @@ def test_without_an_address_the_gateway_waits_for_one(run: BundleRun):
     assert unit_status(run, "gw/0") == "waiting: waiting for the gateway address"
 
 
+def test_the_scenario_profile_is_the_controllers():
+    with BundleRun(parse_scenario({**SMALL, "controller": {"profile": "core-only"}})) as bundle:
+        assert bundle.kube.controller.profile.name == "core-only"
+        (gateway_class,) = bundle.kube.objects("GatewayClass")
+        features = [f["name"] for f in gateway_class["status"]["supportedFeatures"]]
+        assert "GatewayListenerSet" not in features
+
+
+def test_a_controller_step_switches_the_profile(run: BundleRun):
+    run.apply({"controller": {"profile": "never-programmed"}})
+    assert run.kube.controller.profile.name == "never-programmed"
+    (gateway,) = run.kube.objects("Gateway")
+    programmed = next(c for c in gateway["status"]["conditions"] if c["type"] == "Programmed")
+    assert (programmed["status"], programmed["reason"]) == ("False", "NoResources")
+
+
 def test_report_lists_every_url(run: BundleRun):
     assert f"shop      https://{HOST}/" in render(run)
 

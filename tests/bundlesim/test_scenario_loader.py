@@ -39,6 +39,13 @@ def test_defaults_fill_cluster_and_controller():
         ["cilium"],
     )
     assert (scenario.controller.running, scenario.controller.addresses) == (True, ["10.0.0.1"])
+    assert scenario.controller.profile == "conformant"
+
+
+def test_a_controller_profile_is_read_by_name():
+    assert parse_scenario(_with(controller={"profile": "core-only"})).controller.profile == (
+        "core-only"
+    )
 
 
 @pytest.mark.parametrize(
@@ -92,6 +99,15 @@ def test_defaults_fill_cluster_and_controller():
         (
             _with(controller={"reject": [{"route": "no-slash"}]}),
             "controller.reject[0].route: String should match pattern",
+        ),
+        (
+            _with(controller={"profile": "cilium"}),
+            "controller.profile: unknown controller profile 'cilium'; known: conformant, "
+            "core-only, never-programmed, strict-certificates, merged-gateways",
+        ),
+        (
+            _with(steps=[{"controller": {"profile": "nginx"}}]),
+            "steps[0].controller.profile: unknown controller profile 'nginx'",
         ),
     ],
 )

@@ -50,7 +50,7 @@ class BundleRun:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.kube = KubeDouble(scenario.cluster.gateway_api)
+        self.kube = KubeDouble(scenario.cluster.gateway_api, scenario.controller.profile)
         self.sim = Simulation(kube=self.kube)
         self.controller: Controller = scenario.controller
         self.tls: dict[str, TLSProviderApp] = {}
@@ -146,6 +146,7 @@ class BundleRun:
         if step.controller is not None:
             changes = step.controller.model_dump(exclude_none=True)
             self.controller = Controller.model_validate(self.controller.model_dump() | changes)
+            self.kube.controller.profile = self.controller.profile
             self._set_rejections(self.controller)
         if step.renew_certificate is not None or step.revoke_certificate is not None:
             self._tls_change(step.renew_certificate, step.revoke_certificate)

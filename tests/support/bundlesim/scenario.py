@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from kubedouble.profiles import DEFAULT_PROFILE, PROFILES
+
 CharmKind = Literal[
     "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload"
 ]
@@ -103,20 +105,32 @@ class Rejection(_Strict):
     message: str = "refused by the scenario's controller"
 
 
-class Controller(_Strict):
-    """The Gateway API controller: whether it runs, the Gateway's addresses, what it refuses."""
+def _known_profile(name: str | None) -> str | None:
+    if name is not None and name not in PROFILES:
+        raise ValueError(f"unknown controller profile {name!r}; known: {', '.join(PROFILES)}")
+    return name
 
+
+class Controller(_Strict):
+    """The Gateway API controller: which one, whether it runs, the addresses, what it refuses."""
+
+    profile: str = DEFAULT_PROFILE
     running: bool = True
     addresses: list[str] = Field(default_factory=lambda: ["10.0.0.1"])
     reject: list[Rejection] = Field(default_factory=list)
+
+    _profile = field_validator("profile")(_known_profile)
 
 
 class ControllerChange(_Strict):
     """A `controller` step: the keys given replace the controller's current ones."""
 
+    profile: str | None = None
     running: bool | None = None
     addresses: list[str] | None = None
     reject: list[Rejection] | None = None
+
+    _profile = field_validator("profile")(_known_profile)
 
 
 class ActionCall(_Strict):
