@@ -635,6 +635,18 @@ def test_conformant_writes_backend_tls_policy_ancestor_status(
     assert _ancestor(kube_btls) == {"Accepted": accepted, "ResolvedRefs": resolved}
 
 
+def test_an_unknown_well_known_ca_set_is_invalid(kube_ls: KubeDouble, via: str) -> None:
+    # v1.6 lets an implementation name its own CA sets; this controller knows only System.
+    _world(kube_ls)
+    policy = backend_tls_policy_body("web-tls", "app", service="web", well_known="corp.io/cas")
+    kube_ls.seed(policy)
+    _controller(kube_ls, via, "conformant").reconcile()
+    assert _ancestor(kube_ls) == {
+        "Accepted": ("False", "Invalid"),
+        "ResolvedRefs": ("True", "ResolvedRefs"),
+    }
+
+
 def test_of_two_policies_on_one_service_the_older_wins(kube_btls: KubeDouble) -> None:
     _world(kube_btls)
     kube_btls.seed(config_map_body("web-ca", "app", CA))

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
+import lightkube
 import pytest
+import yaml
 from lightkube import ApiError
+from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
 
 from kubedouble import GatewayController, KubeDouble
+from kubedouble.admission import crd_dir
 from kubedouble.clusters import CONTROLLER_MANAGER, LightkubeCluster
 from kubedouble.samples import (
     backend_tls_policy_body,
@@ -24,6 +28,7 @@ from kubedouble.samples import (
     route_body,
     service_body,
     tls_secret_body,
+    typed,
 )
 
 STATUS_KINDS = ("GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy")
@@ -207,3 +212,28 @@ def test_without_the_crd_to_read_the_field_is_written_and_the_server_prunes_it()
 def _seed_everything_v12(kube: KubeDouble) -> None:
     kube.seed(gateway_class_body())
     kube.seed(gateway_body())
+
+
+class _ServesCrds:
+    """Answers a CRD GET as kube-apiserver does (the double serves no apiextensions)."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.asked: list[str] = []
+
+    def get(self, resource: type, name: str) -> CustomResourceDefinition:
+        self.asked.append(name)
+        path = crd_dir(self.version) / f"{GROUP_PREFIX}{name.split('.', 1)[0]}.yaml"
+        return typed(CustomResourceDefinition, yaml.safe_load(path.read_text()))
+
+
+GROUP_PREFIX = "gateway.networking.k8s.io_"
+
+
+@pytest.mark.parametrize(("version", "present"), [("v1.2.1", False), ("v1.6.1", True)])
+def test_over_http_the_crd_says_which_status_fields_exist(version: str, present: bool) -> None:
+    server = _ServesCrds(version)
+    cluster = LightkubeCluster(cast(lightkube.Client, server))
+    assert cluster.has_status_field("GatewayClass", "supportedFeatures") is present
+    assert cluster.has_status_field("GatewayClass", "conditions") is True
+    assert server.asked == ["gatewayclasses.gateway.networking.k8s.io"]  # read once, cached
