@@ -17,9 +17,11 @@ from gateway_route.models import (
     RefusalReason,
     Refused,
     RequirerData,
+    Serving,
+    ServingState,
 )
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "MAX_REQUESTED_HOSTNAMES",
@@ -33,6 +35,8 @@ __all__ = [
     "RefusalReason",
     "Refused",
     "RequirerData",
+    "Serving",
+    "ServingState",
     "__version__",
     "decode",
     "encode",

@@ -8,7 +8,15 @@ misread bumps it.
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from gateway_route.hostnames import Address, Hostname
 
@@ -19,6 +27,7 @@ MAX_REQUESTED_HOSTNAMES = 64
 """Hostnames one configurator may ask for (each becomes listeners and a certificate)."""
 MAX_REFUSED_HOSTNAME_LENGTH = 256
 MAX_MESSAGE_LENGTH = 1024
+MAX_REASON_LENGTH = 128
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
@@ -55,6 +64,14 @@ def _hostnames_unique(items: "list[Accepted]") -> "list[Accepted]":
     return items
 
 
+def _omit_none(data: dict, *keys: str) -> dict:
+    """Leave out fields added after 1.0 while they hold nothing.
+
+    So 1.0 data reads back as it was written, and an unchanged answer stays byte-for-byte the same.
+    """
+    return {key: value for key, value in data.items() if not (key in keys and value is None)}
+
+
 class _Wire(BaseModel):
     # strict: "8080" is not a port and true is not 1; the JSON already carries the types.
     model_config = ConfigDict(frozen=True, strict=True, extra="ignore")
@@ -86,12 +103,47 @@ class ParentRef(_Wire):
     port: Annotated[int, Field(ge=1, le=65535)]
 
 
+class ServingState(StrEnum):
+    """Whether the gateway's controller carries traffic for a hostname's listeners."""
+
+    PROGRAMMED = "programmed"
+    """Every listener the requirer attaches to is accepted and programmed."""
+    PENDING = "pending"
+    """The controller has not programmed them yet; this clears by itself."""
+    FAILED = "failed"
+    """The controller refused them (for example an invalid certificate); somebody must act."""
+
+
+class Serving(_Wire):
+    """The controller's verdict on the listeners of one accepted hostname."""
+
+    state: Annotated[ServingState, Field(strict=False)]
+    reason: Annotated[str, _capped(MAX_REASON_LENGTH)] = ""
+    """The controller's condition reason (`Pending`, `InvalidCertificateRef`, ...)."""
+    message: Annotated[str, _capped(MAX_MESSAGE_LENGTH)] = ""
+    """The controller's words, or the gateway's, for humans."""
+    fix: Annotated[str, _capped(MAX_MESSAGE_LENGTH)] = ""
+    """Who must act and how, when somebody must; empty when it clears by itself."""
+
+
 class Accepted(_Wire):
     """A hostname the gateway serves for this requirer, and where to attach for it."""
 
     hostname: Hostname | None
     """None: no hostname, reached by the gateway's address on a plain-HTTP listener."""
     parents: Annotated[list[ParentRef], Field(min_length=1)]
+    serving: Serving | None = None
+    """The controller's verdict on those listeners; None from gateways before library 1.1
+    (the requirer then judges by its routes' status alone)."""
+
+    @model_serializer(mode="wrap")
+    def _without_unknowns(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _omit_none(handler(self), "serving")
+
+    @property
+    def programmed(self) -> bool:
+        """Whether traffic flows through these listeners, as far as the gateway knows."""
+        return self.serving is None or self.serving.state == ServingState.PROGRAMMED
 
     @property
     def has_https(self) -> bool:
@@ -120,6 +172,13 @@ class Refused(_Wire):
     reason: Annotated[RefusalReason, Field(strict=False)]  # strict enums want instances
     message: Annotated[str, _capped(MAX_MESSAGE_LENGTH)]
     """For humans: shown in the requirer's status."""
+    fix: Annotated[str, _capped(MAX_MESSAGE_LENGTH)] | None = None
+    """Who must act and how; None when it clears by itself (e.g. a certificate on its way).
+    A `pending-certificate` refusal with a fix will not clear by itself."""
+
+    @model_serializer(mode="wrap")
+    def _without_unknowns(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _omit_none(handler(self), "fix")
 
 
 class ProviderData(_Wire):
@@ -137,6 +196,10 @@ class ProviderData(_Wire):
     """The hostname given to requirers that asked for none, if the gateway has one."""
     accepted: Annotated[list[Accepted], AfterValidator(_hostnames_unique)]
     refused: list[Refused]
+    features: list[Annotated[str, _capped(MAX_REASON_LENGTH)]] | None = None
+    """Gateway API features the Gateway's controller advertises (its GatewayClass
+    `status.supportedFeatures`), e.g. `BackendTLSPolicy`; None from gateways before library 1.1
+    or while the controller says nothing."""
 
     def accepted_for(self, hostname: str | None) -> Accepted | None:
         """The acceptance of `hostname` (None: the hostname-less one), if any."""

@@ -5,7 +5,7 @@ and `HTTPRoute`s with them, and gateway-api-integrator can reuse them to serve i
 Reference: docs/reference/gateway-route-configurator.md ("Route semantics").
 """
 
-from http_routes.backend_tls import backend_tls_policy
+from http_routes.backend_tls import CA_KEY, backend_tls_policy, ca_config_map
 from http_routes.paths import MAX_PATH_LENGTH, nest_path, normalise_path
 from http_routes.routes import Attachment, Backend, desired_routes, parent_ref
 from http_routes.service import backend_service, service_name
@@ -13,11 +13,13 @@ from http_routes.service import backend_service, service_name
 __version__ = "1.0.0"
 
 __all__ = [
+    "CA_KEY",
     "MAX_PATH_LENGTH",
     "Attachment",
     "Backend",
     "backend_service",
     "backend_tls_policy",
+    "ca_config_map",
     "desired_routes",
     "nest_path",
     "normalise_path",

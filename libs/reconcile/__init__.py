@@ -18,6 +18,7 @@ from reconcile.status import (
     gateway_api_missing,
     not_owned,
     short,
+    some,
     trust_command,
     waiting,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "gateway_api_missing",
     "not_owned",
     "short",
+    "some",
     "trust_command",
     "waiting",
 ]

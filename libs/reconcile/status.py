@@ -51,6 +51,13 @@ def short(text: str, limit: int = MAX_SHOWN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def some(names: Sequence[str], limit: int = 3) -> str:
+    """Up to `limit` names and a count of the rest: `a, b, c and 4 more`."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
 def trust_command(app: str) -> str:
     """The command that grants an application access to the Kubernetes API."""
     return f"juju trust {app} --scope=cluster"

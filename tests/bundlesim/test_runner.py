@@ -57,7 +57,10 @@ def test_a_controller_step_replaces_earlier_rejections(run: BundleRun):
 
 def test_without_an_address_the_gateway_waits_for_one(run: BundleRun):
     run.apply({"controller": {"addresses": []}})
-    assert unit_status(run, "gw/0") == "waiting: waiting for the gateway address"
+    assert unit_status(run, "gw/0") == (
+        "waiting: waiting for the Gateway API controller to program Gateway infra/gw: "
+        "AddressNotAssigned: no address assigned"
+    )
 
 
 def test_the_scenario_profile_is_the_controllers():

@@ -57,9 +57,14 @@ def test_enforced_tenants_lose_their_urls_and_routes(enforced: BundleRun):
 
 
 @pytest.mark.parametrize("tenant", TENANTS)
-def test_enforced_tenants_wait_for_a_certificate(enforced: BundleRun, tenant: str):
+def test_enforced_tenants_are_blocked_naming_the_gateways_missing_tls_provider(
+    enforced: BundleRun, tenant: str
+):
+    # No certificate can come: waiting would be a lie. The tenant's operator is told who acts.
     assert unit_status(enforced, f"{tenant}-route/0") == (
-        f"waiting: waiting for the certificate of {tenant}.example.com"
+        f"blocked: gateway cannot serve {tenant}.example.com over HTTPS: HTTPS is enforced and "
+        f"the gateway {GATEWAY} has no TLS provider; the gateway's operator must run: "
+        f"juju integrate {GATEWAY}:certificates <a tls-certificates provider>"
     )
 
 

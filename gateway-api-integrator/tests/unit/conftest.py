@@ -70,6 +70,8 @@ class Cluster:
         kube.ensure_namespace(MODEL)
         for name in classes:
             self.add_class(name)
+        # The controller is running: it has accepted the classes and said what it implements.
+        kube.controller.reconcile(addresses=[])
 
     def add_class(self, name: str) -> None:
         self.kube.seed(

@@ -4,6 +4,12 @@ import ops
 import pytest
 from ops import testing
 
+UNREPORTED = (
+    "waiting for the Gateway API controller to program Gateway infra/gateway: "
+    "NotReported: no status reported yet"
+)
+"""The status before the controller has written any status on a new Gateway."""
+
 ADDRESS = "10.0.0.1"
 
 
@@ -16,7 +22,11 @@ def test_every_object_is_admitted_by_both_gateway_api_versions(flow, cluster_any
             config={"enforce-https": True, "external-hostname": "gw.example.com"},
         )
     )
-    assert out.unit_status == ops.WaitingStatus("waiting for the gateway address")
+    # The API server defaulted the new Gateway's status (Accepted/Programmed Unknown, Pending).
+    assert isinstance(out.unit_status, ops.WaitingStatus)
+    assert out.unit_status.message.startswith(
+        "waiting for the Gateway API controller to program Gateway infra/gateway: Pending"
+    )
     assert set(cluster_any.listeners()) == {
         "http-shop.example.com",
         "https-shop.example.com",
@@ -58,7 +68,7 @@ def test_objects_carry_the_owner_labels_and_app_field_manager(flow, cluster):
 
 def test_gateway_address_is_awaited_then_published(flow, cluster, answer):
     out = flow.changed(flow.state(flow.route(1, "shop", ["shop.example.com"])), 1)
-    assert out.unit_status == ops.WaitingStatus("waiting for the gateway address")
+    assert out.unit_status == ops.WaitingStatus(UNREPORTED)
     assert answer(out, 1).addresses == []
     cluster.publish_address(ADDRESS)
     out = flow.run(flow.ctx.on.update_status(), out)
@@ -228,7 +238,7 @@ def test_api_failure_waits_and_the_next_event_recovers(flow, cluster):
     assert isinstance(out.unit_status, ops.WaitingStatus)
     assert "retrying on the next event" in out.unit_status.message
     out = flow.run(flow.ctx.on.update_status(), out)
-    assert out.unit_status == ops.WaitingStatus("waiting for the gateway address")
+    assert out.unit_status == ops.WaitingStatus(UNREPORTED)
     assert "http-shop.example.com" in cluster.listeners()
 
 

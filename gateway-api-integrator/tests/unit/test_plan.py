@@ -14,7 +14,11 @@ from reconcile import STANDBY
 
 APP, NAMESPACE = "gateway", "infra"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-CLASS = {"metadata": {"name": "cilium"}, "spec": {"controllerName": "example.com/cilium"}}
+CLASS = {
+    "metadata": {"name": "cilium"},
+    "spec": {"controllerName": "example.com/cilium"},
+    "status": {"conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted"}]},
+}
 KINDS = ("Secret", "Gateway", "ListenerSet", "HTTPRoute")
 
 
@@ -144,13 +148,26 @@ def test_a_claim_gets_listeners_and_an_answer_naming_them():
     assert result.status.level == "waiting"  # no address reported yet
 
 
-def test_the_gateways_address_makes_it_active():
+def programmed(*kinds: str) -> list[dict]:
+    return [{"type": kind, "status": "True", "reason": kind} for kind in kinds]
+
+
+def test_the_controllers_word_and_the_address_make_it_active():
     stored = {
         "apiVersion": "gateway.networking.k8s.io/v1",
         "kind": "Gateway",
         "metadata": {"name": APP, "namespace": NAMESPACE, "annotations": {}},
         "spec": {"gatewayClassName": "cilium", "listeners": []},
-        "status": {"addresses": [{"type": "IPAddress", "value": "10.0.0.1"}]},
+        "status": {
+            "addresses": [{"type": "IPAddress", "value": "10.0.0.1"}],
+            "conditions": programmed("Accepted", "Programmed"),
+            "listeners": [
+                {
+                    "name": "http-shop.example.com",
+                    "conditions": programmed("Accepted", "Programmed", "ResolvedRefs"),
+                }
+            ],
+        },
     }
     result = plan(
         observed(

@@ -3,10 +3,12 @@
 import logging
 
 import ops
+from charmlibs.interfaces.certificate_transfer import CertificateTransferRequires
 
 from configurator.act import act
 from configurator.observe import observe
 from configurator.plan import CHARM, OWNED_KINDS, plan
+from configurator.plan.backend_tls import CA_RELATION
 from gateway_route.requirer import GatewayRouteRequirer
 from ingress_v2.provider import IngressProvider
 from kube_apply import try_connect
@@ -26,6 +28,7 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         super().__init__(framework)
         self.ingress = IngressProvider(self, INGRESS)
         self.gateway = GatewayRouteRequirer(self, GATEWAY_ROUTE)
+        self.ca = CertificateTransferRequires(self, CA_RELATION)
         for event in (
             self.on.config_changed,
             self.on.upgrade_charm,
@@ -38,13 +41,15 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             self.on[GATEWAY_ROUTE].relation_joined,
             self.on[GATEWAY_ROUTE].relation_changed,
             self.on[GATEWAY_ROUTE].relation_broken,
+            self.on[CA_RELATION].relation_changed,
+            self.on[CA_RELATION].relation_broken,
         ):
             framework.observe(event, self._on_change)
         framework.observe(self.on.remove, self._on_remove)
 
     def _on_change(self, _: ops.EventBase) -> None:
         client = try_connect(self.app.name, self.model.name)
-        observed = observe(self, self.ingress, self.gateway, client)
+        observed = observe(self, (self.ingress, self.gateway, self.ca), client)
         act(self, plan(observed), observed, (self.ingress, self.gateway), client)
 
     def _on_remove(self, _: ops.RemoveEvent) -> None:

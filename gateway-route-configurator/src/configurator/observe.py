@@ -5,15 +5,20 @@ others hold in the namespace.
 """
 
 import dataclasses
+import logging
 
 import ops
+from charmlibs.interfaces.certificate_transfer import CertificateTransferRequires
 from lightkube import Client
 
 from configurator.plan import OWNED_KINDS, Observed
+from configurator.plan.backend_tls import CA_RELATION
 from gateway_route.requirer import GatewayRouteRequirer
 from ingress_v2.provider import IngressProvider
 from kube_apply import read_listing
 from kube_objects import ApiFailure, Listing, Owner
+
+logger = logging.getLogger(__name__)
 
 
 def listing(client: Client | ApiFailure, owner: Owner, namespace: str) -> Listing | ApiFailure:
@@ -26,16 +31,31 @@ def listing(client: Client | ApiFailure, owner: Owner, namespace: str) -> Listin
         return failure
 
 
+def ca_certificates(
+    charm: ops.CharmBase, ca: CertificateTransferRequires
+) -> tuple[str, ...] | None:
+    """The CAs sent over receive-ca-cert; None when there is no such relation."""
+    if charm.model.get_relation(CA_RELATION) is None:
+        return None
+    try:
+        return tuple(sorted(ca.get_all_certificates()))
+    except (ValueError, TypeError, RecursionError, ops.ModelError) as error:
+        # The library logs and skips what fails its model; anything else it lets through must
+        # not fail the hook: no CA is what we then have.
+        logger.warning("unreadable data on %s: %s", CA_RELATION, error)
+        return ()
+
+
 def observe(
     charm: ops.CharmBase,
-    ingress: IngressProvider,
-    gateway: GatewayRouteRequirer,
+    relations: tuple[IngressProvider, GatewayRouteRequirer, CertificateTransferRequires],
     client: Client | ApiFailure,
 ) -> Observed:
     """The snapshot the plan decides from; a non-leader reads nothing but that it is not leader."""
     app, namespace = charm.app.name, charm.model.name
     if not charm.unit.is_leader():
         return Observed(app=app, namespace=namespace, leader=False)
+    ingress, gateway, ca = relations
     relation = ingress.relation
     observed = Observed(
         app=app,
@@ -47,5 +67,6 @@ def observe(
         workload=relation.app.name if relation is not None and relation.app else None,
         gateway_related=gateway.relation is not None,
         answer=gateway.answer(),
+        ca=ca_certificates(charm, ca),
     )
     return dataclasses.replace(observed, cluster=listing(client, observed.owner, namespace))

@@ -139,8 +139,9 @@ class World:
         hsts: int = 0,
         addresses: tuple[str, ...] = ("203.0.113.10",),
         default_hostname: str | None = None,
+        features: list[str] | None = None,
     ) -> ProviderData:
-        """What gateway-api-integrator would answer."""
+        """What gateway-api-integrator would answer (as library 1.0 did: no serving states)."""
         if https_mode == "enforced":
             parents = lambda h: [p for p in self.parents(h) if p.protocol == "HTTPS"]  # noqa: E731
         else:
@@ -157,6 +158,7 @@ class World:
                 Refused(hostname=h, reason=reason, message=f"{h} is not yours: {reason.value}")
                 for h, reason in (refused or {}).items()
             ],
+            features=features,
         )
 
     # ----- relations and state ------------------------------------------------------------
@@ -191,6 +193,16 @@ class World:
                     )
                 }
             },
+        )
+
+    @staticmethod
+    def ca(*certificates: str) -> testing.Relation:
+        """receive-ca-cert, as a certificate_transfer v1 provider writes it."""
+        data = {"certificates": json.dumps(sorted(certificates)), "version": "1"}
+        return testing.Relation(
+            "receive-ca-cert",
+            remote_app_name="self-signed-certificates",
+            remote_app_data=data if certificates else {},
         )
 
     @staticmethod

@@ -6,10 +6,20 @@ from configurator.plan import WITHDRAW, Observed, plan
 from configurator.plan.config import Config
 from configurator.plan.objects import desired_objects, routes
 from configurator.plan.route import route_state
-from gateway_route import Accepted, DataError, ParentRef, ProviderData, RequirerData
+from gateway_route import (
+    Accepted,
+    DataError,
+    ParentRef,
+    ProviderData,
+    RefusalReason,
+    Refused,
+    RequirerData,
+    Serving,
+    ServingState,
+)
 from ingress_v2 import IngressDataError, IngressRequest
 from kube_objects import Forbidden, Listing
-from reconcile import STANDBY
+from reconcile import STANDBY, active, waiting
 
 APP, NAMESPACE, HOST = "shop-route", "shop", "shop.example.com"
 KINDS = ("Service", "BackendTLSPolicy", "HTTPRoute")
@@ -198,3 +208,68 @@ def test_rbac_denial_leaves_the_url_and_asks_for_trust():
 def test_desired_objects_put_the_service_before_its_routes():
     state = route_state(CONFIG, WORKLOAD, ANSWER, NAMESPACE)
     assert [obj["kind"] for obj in desired_objects(state)] == ["Service", "HTTPRoute"]
+
+
+# ----- what the gateway says of its listeners (gateway-route library 1.1) -------------------
+
+
+def answer_with(serving: Serving | None, hostname: str = HOST) -> ProviderData:
+    return ANSWER.model_copy(
+        update={"accepted": [Accepted(hostname=hostname, parents=[PARENT], serving=serving)]}
+    )
+
+
+def test_pending_listeners_keep_the_url_back_and_say_why():
+    pending = Serving(
+        state=ServingState.PENDING, reason="Pending", message="Gateway infra/gateway: Pending"
+    )
+    result = plan(
+        observed(
+            answer=answer_with(pending), state=listing([accepted(r) for r in wanted_routes()])
+        )
+    )
+    assert result.url == WITHDRAW
+    assert result.status == waiting(
+        "waiting for the gateway's controller to program shop.example.com "
+        "(Gateway infra/gateway: Pending)"
+    )
+
+
+def test_refused_listeners_block_with_the_gateways_fix():
+    failed = Serving(
+        state=ServingState.FAILED,
+        reason="InvalidCertificateRef",
+        message="listener https-shop.example.com: InvalidCertificateRef: bad PEM",
+        fix="the gateway's operator must check the certificate",
+    )
+    result = plan(
+        observed(answer=answer_with(failed), state=listing([accepted(r) for r in wanted_routes()]))
+    )
+    assert result.url == WITHDRAW
+    assert result.status.is_blocked
+    assert result.status.message.endswith("; the gateway's operator must check the certificate")
+
+
+def test_programmed_listeners_publish_the_url():
+    programmed = Serving(state=ServingState.PROGRAMMED)
+    result = plan(
+        observed(
+            answer=answer_with(programmed), state=listing([accepted(r) for r in wanted_routes()])
+        )
+    )
+    assert result.url == f"https://{HOST}/"
+    assert result.status == active(f"https://{HOST}/")
+
+
+def test_a_pending_certificate_that_cannot_come_blocks_naming_the_gateways_relation():
+    refusal = Refused(
+        hostname=HOST,
+        reason=RefusalReason.PENDING_CERTIFICATE,
+        message="HTTPS is enforced and the gateway gateway has no TLS provider",
+        fix="the gateway's operator must run: juju integrate gateway:certificates <provider>",
+    )
+    result = plan(
+        observed(answer=ANSWER.model_copy(update={"accepted": [], "refused": [refusal]}))
+    )
+    assert result.status.is_blocked
+    assert "juju integrate gateway:certificates" in result.status.message

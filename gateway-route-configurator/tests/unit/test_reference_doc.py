@@ -22,7 +22,7 @@ def test_config_table_lists_exactly_the_charm_options_with_their_defaults() -> N
 
 
 def test_relation_table_matches_the_endpoints() -> None:
-    rows = re.findall(r"^\| `([a-z-]+)` \| (provides|requires) \| `([a-z-]+)`", DOC, re.M)
+    rows = re.findall(r"^\| `([a-z-]+)` \| (provides|requires) \| `([a-z_-]+)`", DOC, re.M)
 
     endpoints = {
         (name, role, spec["interface"])

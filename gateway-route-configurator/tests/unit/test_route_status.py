@@ -1,6 +1,6 @@
 import pytest
 
-from configurator.plan.health import route_health
+from kube_objects.route_health import route_health
 
 REF = {
     "group": "gateway.networking.k8s.io",

@@ -47,11 +47,13 @@ def test_minimal_wire_example_is_served_and_url_published_as_on_the_wire(world) 
     assert local == {"ingress": '{"url": "https://catalogue.example.com/"}'}
 
 
-def test_options_wire_example_with_https_backend_needs_backend_tls_policy(world_any) -> None:
-    world = world_any
+CA = "-----BEGIN CERTIFICATE-----\nMIIB (the workload's CA)\n-----END CERTIFICATE-----"
+
+
+def https_workload(world):
     world.workload = "api"
     world.gateway([HOST])
-    ingress = world.ingress(
+    return world.ingress(
         app_data={
             "model": '"shop"',
             "name": '"api"',
@@ -62,8 +64,16 @@ def test_options_wire_example_with_https_backend_needs_backend_tls_policy(world_
             "healthcheck_params": '{"path": "/healthz", "interval": "10s"}',
         }
     )
+
+
+def test_options_wire_example_with_https_backend_needs_backend_tls_policy(world_any) -> None:
+    world = world_any
+    answer = world.answer([HOST], features=["BackendTLSPolicy"])
     state = world.state(
-        ingress, world.gateway_route(world.answer([HOST])), config={"hostname": HOST}
+        https_workload(world),
+        world.gateway_route(answer),
+        world.ca(CA),
+        config={"hostname": HOST},
     )
 
     out = world.settle(state)
@@ -71,15 +81,88 @@ def test_options_wire_example_with_https_backend_needs_backend_tls_policy(world_
     if not world.kube.serves("BackendTLSPolicy"):  # v1.2: the kind is not installed
         assert out.unit_status == testing.BlockedStatus(
             "workload asks for scheme https, but this cluster has no BackendTLSPolicy "
-            "(Gateway API v1.4+): install it, or have the workload serve http"
+            "(Gateway API v1.4+): the cluster's administrator must install it, or the workload "
+            "must serve http"
         )
         assert world.routes() == {}
         assert world.url(out) is None
         return
     (policy,) = world.kube.objects("BackendTLSPolicy", namespace=world.model)
     assert [ref["name"] for ref in policy["spec"]["targetRefs"]] == ["api-9000"]
+    validation = policy["spec"]["validation"]
+    assert validation["hostname"] == "api.shop.svc.cluster.local"
+    assert validation["caCertificateRefs"] == [
+        {"group": "", "kind": "ConfigMap", "name": "api-ca"}
+    ]
+    assert "wellKnownCACertificates" not in validation
+    (bundle,) = world.kube.objects("ConfigMap", namespace=world.model)
+    assert bundle["data"] == {"ca.crt": CA + "\n"}
     assert sorted(world.routes()) == ["api", "api-2"]
     assert out.unit_status == testing.ActiveStatus("https://catalogue.example.com/")
+
+
+def test_https_backend_without_the_ca_relation_says_which_to_add(world) -> None:
+    answer = world.answer([HOST], features=["BackendTLSPolicy"])
+    state = world.state(
+        https_workload(world), world.gateway_route(answer), config={"hostname": HOST}
+    )
+
+    out = world.settle(state)
+
+    assert out.unit_status.name == "blocked"
+    assert out.unit_status.message.endswith(
+        "run: juju integrate gateway-route-configurator:receive-ca-cert "
+        "<the CA's provider, e.g. self-signed-certificates:send-ca-cert>"
+    )
+    assert world.routes() == {}
+    assert world.url(out) is None
+
+
+def test_https_backend_waits_for_the_ca_to_arrive(world) -> None:
+    answer = world.answer([HOST], features=["BackendTLSPolicy"])
+    state = world.state(
+        https_workload(world), world.gateway_route(answer), world.ca(), config={"hostname": HOST}
+    )
+
+    out = world.settle(state)
+
+    assert out.unit_status == testing.WaitingStatus(
+        "waiting for the CA certificate on receive-ca-cert"
+    )
+    assert world.routes() == {}
+
+
+def test_https_backend_needs_a_controller_that_implements_backend_tls_policy(world) -> None:
+    # A CRD being installed is not support: the gateway's controller advertises nothing.
+    state = world.state(
+        https_workload(world),
+        world.gateway_route(world.answer([HOST])),
+        world.ca(CA),
+        config={"hostname": HOST},
+    )
+
+    out = world.settle(state)
+
+    assert out.unit_status.name == "blocked"
+    assert "does not implement BackendTLSPolicy" in out.unit_status.message
+    assert world.routes() == {}
+    assert world.kube.objects("BackendTLSPolicy", namespace=world.model) == []
+
+
+def test_https_backend_url_waits_for_the_controller_to_accept_the_policy(world) -> None:
+    world.kube.controller.profile = "core-only"  # writes no BackendTLSPolicy status at all
+    answer = world.answer([HOST], features=["BackendTLSPolicy"])
+    state = world.state(
+        https_workload(world), world.gateway_route(answer), world.ca(CA), config={"hostname": HOST}
+    )
+
+    out = world.settle(state)
+
+    assert world.kube.objects("BackendTLSPolicy", namespace=world.model) != []
+    assert world.url(out) is None
+    assert out.unit_status == testing.WaitingStatus(
+        "waiting for the gateway's controller to accept BackendTLSPolicy on Gateway edge/gateway"
+    )
 
 
 def test_healthcheck_params_are_accepted_and_logged_at_debug(world) -> None:

@@ -9,12 +9,30 @@ import pytest
 from gateway_route import ProviderData, RequirerData, decode, encode
 
 DOC = Path(__file__).parents[3] / "docs" / "reference" / "gateway-route.md"
-EXAMPLE = re.compile(r"<!-- wire-example: (requirer|provider) -->\n```json\n(.*?)\n```", re.DOTALL)
+EXAMPLE = re.compile(
+    r"<!-- wire-example: (requirer|provider)(, from 1\.0)? -->\n```json\n(.*?)\n```", re.DOTALL
+)
 MODELS = {"requirer": RequirerData, "provider": ProviderData}
 
 
+def all_examples() -> list[tuple[str, bool, dict[str, str]]]:
+    """(side, written by library 1.0, databag) for every example in the doc."""
+    found = EXAMPLE.findall(DOC.read_text())
+    return [(side, bool(old), json.loads(block)) for side, old, block in found]
+
+
 def doc_examples() -> list[tuple[str, dict[str, str]]]:
-    return [(side, json.loads(block)) for side, block in EXAMPLE.findall(DOC.read_text())]
+    """The examples as the library writes them today."""
+    return [(side, databag) for side, old, databag in all_examples() if not old]
+
+
+def test_an_example_from_library_1_0_still_reads_as_its_writer_meant():
+    (old,) = [databag for side, old, databag in all_examples() if old]
+    data = decode(ProviderData, old)
+    assert isinstance(data, ProviderData)
+    assert data.features is None
+    assert data.accepted[0].serving is None
+    assert data.accepted[0].programmed
 
 
 def test_doc_shows_both_sides():
@@ -24,7 +42,7 @@ def test_doc_shows_both_sides():
 
 
 def test_every_json_block_in_the_doc_is_a_checked_example():
-    assert DOC.read_text().count("```json") == len(doc_examples())
+    assert DOC.read_text().count("```json") == len(all_examples())
 
 
 @pytest.mark.parametrize(("side", "databag"), doc_examples())

@@ -1,6 +1,6 @@
 import pytest
 
-from http_routes import backend_service, backend_tls_policy, service_name
+from http_routes import backend_service, backend_tls_policy, ca_config_map, service_name
 from http_routes.service import Scheme
 from kubedouble.validation import Validator
 from kubedouble.versions import serves
@@ -65,27 +65,36 @@ def test_service_is_admitted_by_the_api_server(
     assert validator.admit(service, None).errors == []
 
 
-def test_backend_tls_policy_targets_the_service_and_trusts_system_cas() -> None:
-    policy = backend_tls_policy(
-        name="api", namespace="shop", service="api-9000", hostname="api.shop.svc.cluster.local"
+def policy() -> dict:
+    return backend_tls_policy(
+        name="api",
+        namespace="shop",
+        service="api-9000",
+        hostname="api.shop.svc.cluster.local",
+        ca_config_map="api-ca",
     )
 
-    assert policy["apiVersion"] == "gateway.networking.k8s.io/v1"
-    assert policy["spec"] == {
+
+def test_backend_tls_policy_trusts_the_workloads_ca_never_the_system_store() -> None:
+    assert policy()["apiVersion"] == "gateway.networking.k8s.io/v1"
+    assert policy()["spec"] == {
         "targetRefs": [{"group": "", "kind": "Service", "name": "api-9000"}],
         "validation": {
+            "caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": "api-ca"}],
             "hostname": "api.shop.svc.cluster.local",
-            "wellKnownCACertificates": "System",
         },
     }
 
 
-def test_backend_tls_policy_is_admitted_where_the_crd_is_served(validator: Validator) -> None:
-    policy = backend_tls_policy(
-        name="api", namespace="shop", service="api-9000", hostname="api.shop.svc.cluster.local"
-    )
+def test_the_ca_bundle_is_stable_whatever_the_order_it_arrived_in() -> None:
+    first = ca_config_map(name="api-ca", namespace="shop", certificates=["B\n", "A"])
+    second = ca_config_map(name="api-ca", namespace="shop", certificates=["A", "B"])
+    assert first == second
+    assert first["data"] == {"ca.crt": "A\nB\n"}
 
-    errors = validator.admit(policy, None).errors
+
+def test_backend_tls_policy_is_admitted_where_the_crd_is_served(validator: Validator) -> None:
+    errors = validator.admit(policy(), None).errors
 
     if serves(str(validator.gateway_api_version), "BackendTLSPolicy"):
         assert errors == []

@@ -89,6 +89,7 @@ def seed_class(kube: KubeDouble) -> None:
             "spec": {"controllerName": f"example.com/{GATEWAY_CLASS}"},
         }
     )
+    kube.controller.reconcile(addresses=())  # the controller accepts the class
 
 
 def initial_state(*extra: testing.Relation) -> testing.State:

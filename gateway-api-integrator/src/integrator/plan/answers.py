@@ -7,7 +7,7 @@ to a listener that exists.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused
+from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused, Serving
 from integrator.plan.arbitration import Arbitration
 from integrator.plan.claims import Claim
 from integrator.plan.listeners import HttpsMode, ListenerSpec, attachments
@@ -25,6 +25,11 @@ class GatewayFacts:
     default_hostname: str | None
     other_gateways: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Addresses of our further Gateways (where the cluster has no ListenerSet), by name."""
+    serving: Mapping[str | None, Serving] = field(default_factory=dict)
+    """The controller's verdict on each served hostname's listeners."""
+    features: tuple[str, ...] | None = None
+    """What the controller advertises; None when it says nothing."""
+    certificates_related: bool = True
 
     def addresses_for(self, parents: Sequence[ParentRef]) -> list[str]:
         """The main Gateway's addresses, then those of further Gateways `parents` use."""
@@ -54,16 +59,10 @@ def answer(
             for spec in attachments(specs, served.hostname)
         ]
         if parents:
-            accepted.append(Accepted(hostname=served.hostname, parents=parents))
+            serving = gateway.serving.get(served.hostname)
+            accepted.append(Accepted(hostname=served.hostname, parents=parents, serving=serving))
         else:  # only enforcement withholds listeners from a served hostname
-            refused.append(
-                Refused(
-                    hostname=served.hostname or "",
-                    reason=RefusalReason.PENDING_CERTIFICATE,
-                    message=f"HTTPS is enforced and the certificate for {served.hostname} "
-                    "has not arrived yet",
-                )
-            )
+            refused.append(_pending_certificate(served.hostname or "", gateway))
     return ProviderData(
         gateway_name=gateway.name,
         gateway_namespace=gateway.namespace,
@@ -74,4 +73,24 @@ def answer(
         default_hostname=gateway.default_hostname,
         accepted=accepted,
         refused=refused,
+        features=list(gateway.features) if gateway.features is not None else None,
+    )
+
+
+def _pending_certificate(hostname: str, gateway: GatewayFacts) -> Refused:
+    """HTTPS is enforced and the hostname has no certificate: on its way, or it cannot come."""
+    if not gateway.certificates_related:
+        return Refused(
+            hostname=hostname,
+            reason=RefusalReason.PENDING_CERTIFICATE,
+            message=f"HTTPS is enforced and the gateway {gateway.name} has no TLS provider",
+            fix=(
+                "the gateway's operator must run: "
+                f"juju integrate {gateway.name}:certificates <a tls-certificates provider>"
+            ),
+        )
+    return Refused(
+        hostname=hostname,
+        reason=RefusalReason.PENDING_CERTIFICATE,
+        message=f"HTTPS is enforced and the certificate for {hostname} has not arrived yet",
     )

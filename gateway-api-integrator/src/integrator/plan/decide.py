@@ -18,11 +18,21 @@ from integrator.plan.arbitration import Arbitration, Tenancy, arbitrate, tenant_
 from integrator.plan.certificates import usable
 from integrator.plan.claims import Requests, kept_claims, read_requests
 from integrator.plan.config import Config, load_config
+from integrator.plan.controller import (
+    Controller,
+    ListenerSetSupport,
+    Verdict,
+    class_verdict,
+    fix_for,
+    listener_set_support,
+)
 from integrator.plan.gateway_class import choose_gateway_class
 from integrator.plan.layout import Layout, build_layout
 from integrator.plan.snapshot import OWNED_KINDS, Cluster, Observed
-from integrator.plan.status import integrate_certificates, leader_status
+from integrator.plan.status import controller_report, integrate_certificates, leader_status
 from kube_objects import Listing, Unavailable, describe
+from kube_objects.conditions import supported_features
+from kube_objects.route_health import RouteHealth, after_apply, route_health
 from reconcile.plan import KubePlan
 from reconcile.status import (
     STANDBY,
@@ -131,8 +141,11 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
         external_hostname=config.external_hostname,
         enforce_https=config.enforce_https,
     )
-    inputs = _Inputs(observed, config, requests, cluster)
-    return _lay_out(inputs, arbitration, tenancies, gateway_class)
+    class_object = next(
+        (c for c in cluster.gateway_classes or () if c["metadata"]["name"] == gateway_class), None
+    )
+    inputs = _Inputs(observed, config, requests, cluster, gateway_class, class_object)
+    return _lay_out(inputs, arbitration, tenancies)
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,19 @@ class _Inputs:
     config: Config
     requests: Requests
     cluster: Cluster
+    gateway_class: str
+    class_object: Mapping | None
+
+    @property
+    def listener_sets(self) -> ListenerSetSupport:
+        listing, now = self.cluster.listing, self.observed.now
+        return listener_set_support(listing, self.class_object, now)
+
+    @property
+    def controller(self) -> Controller:
+        observed = self.observed
+        verdict = class_verdict(self.class_object, self.gateway_class)
+        return Controller(observed.namespace, observed.app, self.cluster.listing, verdict)
 
 
 @dataclass(frozen=True)
@@ -183,43 +209,49 @@ def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
 
 
 def _parents(
-    inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy], mode: str
-) -> tuple[dict[placement.Placed, int], list[placement.Parent]]:
+    inputs: _Inputs,
+    arbitration: Arbitration,
+    tenancies: Mapping[str, Tenancy],
+    mode: str,
+    support: ListenerSetSupport,
+) -> placement.Placement:
     app, listing = inputs.observed.app, inputs.cluster.listing
     slots = placement.place(
         arbitration.served,
         placement.recorded_slots(app, tenancies),
         listeners_per_hostname=1 if mode == "disabled" else 2,
     )
+    # Slots that are Gateways stay Gateways; so do ListenerSets the controller never accepted.
+    gateways = [*listing.of("Gateway"), *support.gateway_slots]
     parents = placement.parents_for(
         app,
         {1, *slots.values()},
-        existing_gateways=[placement.slot_of(app, name) or 1 for name in listing.of("Gateway")],
-        listener_sets_served=listing.serves("ListenerSet"),
+        existing_gateways=[placement.slot_of(app, name) or 1 for name in gateways],
+        listener_sets_served=support.usable,
     )
-    return slots, parents
+    return placement.Placement(slots, tuple(parents))
 
 
-def _lay_out(
-    inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy], gateway_class: str
-) -> Plan:
+def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy]) -> Plan:
     """Place, build the objects and answer."""
     observed, config, requests = inputs.observed, inputs.config, inputs.requests
     app, namespace, listing = observed.app, observed.namespace, inputs.cluster.listing
     mode = listeners.https_mode(config.enforce_https, observed.certificates.related)
-    slots, parents = _parents(inputs, arbitration, tenancies, mode)
+    support = inputs.listener_sets
+    placed = _parents(inputs, arbitration, tenancies, mode, support)
     tls = _tls(inputs, arbitration)
     layout = build_layout(
         app=app,
         namespace=namespace,
-        gateway_class=gateway_class,
+        gateway_class=inputs.gateway_class,
         served=arbitration.served,
-        slots=slots,
-        parents=parents,
+        placement=placed,
         mode=mode,
         with_tls=tls.with_tls,
     )
     taken = [obj for obj in layout.objects if _taken(listing, obj)]
+    verdicts = _verdicts(inputs, layout)
+    features = supported_features(inputs.class_object)
     facts = GatewayFacts(
         name=app,
         namespace=namespace,
@@ -227,7 +259,13 @@ def _lay_out(
         hsts_max_age=config.hsts_max_age,
         addresses=tuple(objects.addresses(listing.of("Gateway").get(app))),
         default_hostname=config.external_hostname,
-        other_gateways=_other_gateways(parents, listing),
+        other_gateways=_other_gateways(placed.parents, listing),
+        serving={
+            hostname: verdict.serving(fix_for(verdict, app, namespace, hostname))
+            for hostname, verdict in verdicts.items()
+        },
+        features=tuple(sorted(features)) if features else None,
+        certificates_related=observed.certificates.related,
     )
     # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout); any
     # other foreign object means our layout is incomplete, so answers stay as they were.
@@ -235,8 +273,14 @@ def _lay_out(
         inputs,
         layout,
         facts,
-        not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
-        pending=tls.pending,
+        _Health(
+            not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
+            pending_certificates=tls.pending,
+            verdicts=verdicts,
+            gateway=inputs.controller.gateway(),
+            redirects=_redirect_health(listing, layout),
+            note=support.note,
+        ),
     )
     return Plan(
         status=status,
@@ -271,20 +315,41 @@ def _answers(
     }
 
 
-def _status(
-    inputs: _Inputs,
-    layout: Layout,
-    facts: GatewayFacts,
-    *,
-    not_owned: Sequence[str],
-    pending: int,
-) -> Status:
+@dataclass(frozen=True)
+class _Health:
+    """What decides the status besides config and relations."""
+
+    not_owned: Sequence[str]
+    pending_certificates: int
+    verdicts: Mapping[str | None, Verdict]
+    """The controller's verdict on each served hostname (None: the bare address)."""
+    gateway: Verdict
+    redirects: RouteHealth
+    note: str | None
+
+
+def _verdicts(inputs: _Inputs, layout: Layout) -> dict[str | None, Verdict]:
+    controller = inputs.controller
+    hostnames = {spec.hostname for spec in layout.specs if spec.tenant}
+    return {hostname: controller.hostname(layout.specs, hostname) for hostname in hostnames}
+
+
+def _redirect_health(listing: Listing, layout: Layout) -> RouteHealth:
+    """What the controller says of our HTTP-to-HTTPS redirect routes."""
+    wanted = [obj for obj in layout.objects if obj["kind"] == "HTTPRoute"]
+    if not wanted:
+        return RouteHealth(attached=True)
+    return route_health(wanted, after_apply(listing.of("HTTPRoute"), wanted))
+
+
+def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Health) -> Status:
     observed, config, requests = inputs.observed, inputs.config, inputs.requests
     app = observed.app
     problems: list[str] = []
-    if not_owned:
+    if health.not_owned:
         problems.append(
-            f"{', '.join(not_owned)} exists and is not managed by {app}: delete or rename it"
+            f"{', '.join(health.not_owned)} exists and is not managed by {app}: "
+            "delete or rename it"
         )
     if config.enforce_https and not observed.certificates.related:
         problems.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
@@ -295,8 +360,12 @@ def _status(
     )
     return leader_status(
         problems=problems,
-        pending_certificates=pending,
+        pending_certificates=health.pending_certificates,
         addresses=facts.addresses,
         served=len({s.hostname for s in layout.specs if s.hostname and s.tenant}),
         unaddressed=[name for name, found in facts.other_gateways.items() if not found],
+        controller=controller_report(
+            health.verdicts, health.gateway, health.redirects, app, observed.namespace
+        ),
+        note=health.note,
     )

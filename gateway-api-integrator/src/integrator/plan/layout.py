@@ -5,13 +5,13 @@ hostname); further parents exist only while something is placed on them, and a p
 hostnames all await certificates keeps a placeholder listener so its record survives.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from integrator.plan import listeners, objects
 from integrator.plan.arbitration import Served
 from integrator.plan.listeners import HttpsMode, ListenerSpec
-from integrator.plan.placement import Parent, Placed
+from integrator.plan.placement import Placement
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,12 @@ def build_layout(
     namespace: str,
     gateway_class: str,
     served: Sequence[Served],
-    slots: Mapping[Placed, int],
-    parents: Sequence[Parent],
+    placement: Placement,
     mode: HttpsMode,
     with_tls: Collection[str],
 ) -> Layout:
     """The desired Gateways, ListenerSets and redirect routes for this placement."""
+    slots, parents = placement.slots, placement.parents
     sets_used = any(parent.kind == "ListenerSet" for parent in parents)
     specs: list[ListenerSpec] = []
     gateways: list[dict] = []

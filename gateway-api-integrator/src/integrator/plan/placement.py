@@ -39,6 +39,14 @@ class Parent:
         return self.slot == 1
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where every served hostname sits: its slot, and the parent object of each slot."""
+
+    slots: Mapping[Placed, int]
+    parents: tuple[Parent, ...]
+
+
 def parent_name(app: str, slot: int) -> str:
     """`<app>` for slot 1, `<app>-<slot>` after it."""
     return app if slot == 1 else dns1123_subdomain(f"{app}-{slot}")

@@ -1,8 +1,16 @@
-"""The leader's status: what is wrong, what is awaited, where traffic goes. Pure."""
+"""The leader's status: what is wrong, what is awaited, where traffic goes. Pure.
 
-from collections.abc import Sequence
+Active means the controller reports traffic flowing for every hostname served; anything it has
+not programmed yet is Waiting, anything it refused is Blocked with its own reason.
+"""
 
-from reconcile import Status, active, blocked, waiting
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gateway_route import ServingState
+from integrator.plan.controller import Verdict, fix_for
+from kube_objects.route_health import RouteHealth
+from reconcile import Status, active, blocked, some, waiting
 
 
 def integrate_certificates(app: str) -> str:
@@ -13,6 +21,75 @@ def integrate_certificates(app: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ControllerReport:
+    """The controller's verdicts, as status text: what it refused and what it has yet to do."""
+
+    refused: str | None = None
+    awaited: str | None = None
+    gateway_programmed: bool = True
+    """False: the main Gateway is not programmed, so its address is not awaited separately."""
+
+
+def _names(hostnames: Sequence[str | None]) -> list[str]:
+    return sorted(hostname or "the bare address" for hostname in hostnames)
+
+
+def _with_fix(text: str, fix: str) -> str:
+    return f"{text}; {fix}" if fix else text
+
+
+def _hostnames_report(
+    verdicts: Mapping[str | None, Verdict], app: str, namespace: str
+) -> tuple[list[str], list[str]]:
+    """(refused, awaited) texts for the hostnames, each naming up to three and a count."""
+    by_state: dict[ServingState, list[str | None]] = {}
+    for hostname, verdict in sorted(verdicts.items(), key=lambda item: item[0] or ""):
+        by_state.setdefault(verdict.state, []).append(hostname)
+    refused, awaited = [], []
+    if failed := by_state.get(ServingState.FAILED):
+        first = verdicts[failed[0]]
+        text = f"the Gateway API controller refused {some(_names(failed))}: {first.describe()}"
+        refused.append(_with_fix(text, fix_for(first, app, namespace, failed[0])))
+    if pending := by_state.get(ServingState.PENDING):
+        first = verdicts[pending[0]]
+        awaited.append(
+            f"the Gateway API controller to program {some(_names(pending))} ({first.describe()})"
+        )
+    return refused, awaited
+
+
+def controller_report(
+    verdicts: Mapping[str | None, Verdict],
+    gateway: Verdict,
+    redirects: RouteHealth,
+    app: str,
+    namespace: str = "",
+) -> ControllerReport:
+    """Summarise the verdicts: up to three hostnames and a count, the first reason in full.
+
+    While the main Gateway itself is not programmed, that is the one thing awaited (its address
+    comes with it), rather than the same reason once per hostname.
+    """
+    namespace = namespace or app
+    refused: list[str] = []
+    awaited: list[str] = []
+    if gateway.state == ServingState.FAILED:
+        text = f"the Gateway API controller refused {gateway.describe()}"
+        refused.append(_with_fix(text, fix_for(gateway, app, namespace, None)))
+    elif gateway.state == ServingState.PENDING:
+        awaited.append(f"the Gateway API controller to program {gateway.describe()}")
+    else:
+        refused, awaited = _hostnames_report(verdicts, app, namespace)
+    if redirects.rejected:
+        refused.append(f"plain-HTTP redirect: {redirects.rejected}")
+    elif redirects.waiting and not awaited:
+        awaited.append(f"the plain-HTTP redirect ({redirects.waiting})")
+    return ControllerReport(
+        "; ".join(refused) or None, "; ".join(awaited) or None, gateway.programmed
+    )
+
+
 def leader_status(
     *,
     problems: Sequence[str],
@@ -20,20 +97,28 @@ def leader_status(
     addresses: Sequence[str],
     served: int,
     unaddressed: Sequence[str] = (),
+    controller: ControllerReport | None = None,
+    note: str | None = None,
 ) -> Status:
     """Blocked beats Waiting beats Active; every message says what to do or what is awaited.
 
     `unaddressed`: further Gateways (clusters without ListenerSet) that have no address yet.
+    `note`: a fact the operator should know while serving (e.g. ListenerSets not used).
     """
-    if problems:
-        return blocked("; ".join(problems))
+    report = controller or ControllerReport()
+    refusals = [*problems, *([report.refused] if report.refused else [])]
+    if refusals:
+        return blocked("; ".join(refusals))
     awaited = []
     if pending_certificates:
         awaited.append(f"certificates for {pending_certificates} hostname(s)")
-    if not addresses:
+    if not addresses and report.gateway_programmed:
         awaited.append("the gateway address")
     if unaddressed:
         awaited.append(f"the address of Gateway {', '.join(unaddressed)}")
+    if report.awaited:
+        awaited.append(report.awaited)
     if awaited:
         return waiting("waiting for " + " and ".join(awaited))
-    return active(f"{served} hostname(s) served at {', '.join(addresses)}")
+    served_at = f"{served} hostname(s) served at {', '.join(addresses)}"
+    return active(f"{served_at} ({note})" if note else served_at)

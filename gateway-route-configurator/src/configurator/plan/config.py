@@ -20,6 +20,14 @@ class Config:
     """`hostname` then `additional-hostnames`, without duplicates; empty: no hostname."""
     paths: tuple[str, ...]
     """Canonical path prefixes, in the order given, without duplicates; never empty."""
+    backend_hostname: str | None = None
+    """The name the workload's certificate is checked against when it serves `https`; None:
+    its in-cluster Service name `<app>.<namespace>.svc.<cluster_domain>`."""
+    cluster_domain: str = "cluster.local"
+
+    def backend_tls_hostname(self, workload: str, namespace: str) -> str:
+        """The hostname a BackendTLSPolicy validates (and sends as SNI)."""
+        return self.backend_hostname or f"{workload}.{namespace}.svc.{self.cluster_domain}"
 
 
 def _problem(app: str, option: str, value: str, reason: str, example: str) -> ConfigProblem:
@@ -61,11 +69,25 @@ def _hostnames(raw: Mapping[str, object], app: str) -> tuple[str, ...] | ConfigP
     return tuple(hostnames)
 
 
+def _backend(raw: Mapping[str, object], app: str) -> tuple[str | None, str] | ConfigProblem:
+    backend = str(raw.get("backend-tls-hostname") or "").strip() or None
+    if backend is not None and (problem := _hostname_problem(backend)):
+        example = "<the name in the workload's certificate>"
+        return _problem(app, "backend-tls-hostname", backend, problem, example)
+    domain = str(raw.get("cluster-domain") or "").strip() or "cluster.local"
+    if problem := _hostname_problem(domain):
+        return _problem(app, "cluster-domain", domain, problem, "cluster.local")
+    return backend, domain
+
+
 def parse_config(raw: Mapping[str, object], app: str) -> Config | ConfigProblem:
-    """Validate the three options; the first problem found wins (`app` shapes the fix)."""
+    """Validate the options; the first problem found wins (`app` shapes the fix)."""
     hostnames = _hostnames(raw, app)
     if isinstance(hostnames, ConfigProblem):
         return hostnames
+    backend = _backend(raw, app)
+    if isinstance(backend, ConfigProblem):
+        return backend
     paths: list[str] = []
     for item in _split(str(raw.get("paths") or "")) or ["/"]:
         try:
@@ -74,7 +96,12 @@ def parse_config(raw: Mapping[str, object], app: str) -> Config | ConfigProblem:
             return _problem(app, "paths", item, str(error), "/,/api")
         if path not in paths:
             paths.append(path)
-    return Config(hostnames=hostnames, paths=tuple(paths))
+    return Config(
+        hostnames=hostnames,
+        paths=tuple(paths),
+        backend_hostname=backend[0],
+        cluster_domain=backend[1],
+    )
 
 
 def _split(value: str) -> list[str]:

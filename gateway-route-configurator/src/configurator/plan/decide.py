@@ -8,20 +8,29 @@ answer, the routes (route.route_state, objects.py) -> their health as the contro
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
 import reconcile
 from configurator.plan import status
+from configurator.plan.backend_tls import BackendTls, backend_tls
 from configurator.plan.config import Config, parse_config
-from configurator.plan.health import RouteHealth, route_health
 from configurator.plan.objects import desired_objects, routes
 from configurator.plan.route import RouteState, gateway_request, route_state
 from configurator.plan.snapshot import OWNED_KINDS, Observed
-from gateway_route import DataError, ProviderData, RequirerData
+from gateway_route import DataError, ProviderData, RequirerData, ServingState
 from ingress_v2 import IngressDataError, IngressRequest
-from kube_objects import Listing, Unavailable, describe, is_subset
+from kube_objects import Listing, Unavailable, describe
+from kube_objects.route_health import (
+    ParentKey,
+    RouteHealth,
+    after_apply,
+    by_parent,
+    combine,
+    parent_key,
+)
 from reconcile import STANDBY, ConfigProblem, KubePlan, Log, Status
 
 WITHDRAW = "withdraw"
@@ -72,7 +81,7 @@ def _for_workload(observed: Observed, config: Config) -> Plan:
         log = ("warning", f"bad gateway-route data: {answer}")
         return Plan(reconcile.blocked(str(answer)), request=request, logs=(*logs, log))
     state = route_state(config, ingress, answer, observed.namespace)
-    served = _serve(observed, state, answer)
+    served = _serve(observed, config, state, answer)
     return dataclasses.replace(served, request=request, logs=logs)
 
 
@@ -120,16 +129,58 @@ class _Desired:
     objects: list[dict]
     routes: list[dict]
     unowned: list[str]
-    tls_missing: bool
+    tls: BackendTls
 
 
-def _desired(observed: Observed, state: RouteState, listing: Listing) -> _Desired:
-    objects = desired_objects(state)
-    wanted_routes = routes(state)
-    tls_missing = state.scheme == "https" and not listing.serves("BackendTLSPolicy")
-    if tls_missing:
-        objects = [obj for obj in objects if obj["kind"] == "Service"]
-        wanted_routes = []
+def _gateways(state: RouteState, answer: ProviderData | None) -> list[tuple[str, str]]:
+    """The Gateways (namespace, name) our routes attach to; a ListenerSet stands for its own."""
+    found: set[tuple[str, str]] = set()
+    for attachment in state.attachments:
+        for parent in attachment.parents:
+            if parent.kind == "Gateway":
+                found.add((parent.namespace, parent.name))
+            elif answer is not None:
+                found.add((answer.gateway_namespace, answer.gateway_name))
+    return sorted(found)
+
+
+def _backend_tls(
+    observed: Observed, config: Config, state: RouteState, listing: Listing
+) -> BackendTls:
+    if state.scheme != "https":
+        return BackendTls()
+    answer = observed.answer if isinstance(observed.answer, ProviderData) else None
+    gateways = _gateways(state, answer)
+    return backend_tls(
+        app=observed.app,
+        namespace=observed.namespace,
+        route_name=state.route_name,
+        service=state.service,
+        hostname=config.backend_tls_hostname(state.workload, state.namespace),
+        answer=answer,
+        listing=listing,
+        ca=observed.ca,
+        gateways=gateways,
+    )
+
+
+def _with_tls(objects: list[dict], tls: BackendTls) -> tuple[list[dict], bool]:
+    """The objects with TLS to the backend added; False when nothing may be routed."""
+    if tls.problem is not None:
+        # Plain HTTP to a workload that serves TLS cannot work: keep only its Service.
+        return [obj for obj in objects if obj["kind"] == "Service"], False
+    if not tls.objects:
+        return objects, True
+    services = [obj for obj in objects if obj["kind"] == "Service"]
+    rest = [obj for obj in objects if obj["kind"] != "Service"]
+    # The CA before the policy that names it, the Service before the policy that targets it.
+    return [tls.objects[0], *services, *tls.objects[1:], *rest], True
+
+
+def _desired(observed: Observed, config: Config, state: RouteState, listing: Listing) -> _Desired:
+    tls = _backend_tls(observed, config, state, listing)
+    objects, routable = _with_tls(desired_objects(state), tls)
+    wanted_routes = routes(state) if routable else []
     foreign: list[str] = []
     if state.own_service and listing.taken("Service", state.service):
         # Our routes would send this workload's traffic to somebody else's pods.
@@ -140,11 +191,13 @@ def _desired(observed: Observed, state: RouteState, listing: Listing) -> _Desire
         objects=[obj for obj in objects if obj not in taken],
         routes=wanted_routes,
         unowned=[*foreign, *(describe(obj) for obj in taken)],
-        tls_missing=tls_missing,
+        tls=tls,
     )
 
 
-def _serve(observed: Observed, state: RouteState, answer: ProviderData | None) -> Plan:
+def _serve(
+    observed: Observed, config: Config, state: RouteState, answer: ProviderData | None
+) -> Plan:
     listing = observed.cluster
     if not isinstance(listing, Listing):
         # The URL is left as it is: whether the routes still serve is unknown.
@@ -153,36 +206,34 @@ def _serve(observed: Observed, state: RouteState, answer: ProviderData | None) -
         )
     if not listing.serves("HTTPRoute"):
         return Plan(reconcile.gateway_api_missing())
-    desired = _desired(observed, state, listing)
-    health = route_health(desired.routes, _after_sync(listing, desired.routes))
-    attached = health.attached and not desired.unowned and _usable_url(state.url)
+    desired = _desired(observed, config, state, listing)
+    parents = by_parent(desired.routes, after_apply(listing.of("HTTPRoute"), desired.routes))
+    health = combine(list(parents.values()))
+    blocked_url = desired.unowned or desired.tls.verdict is not None
+    url = None if blocked_url else _flowing_url(state, parents)
     return Plan(
-        _status(observed, state, answer, health, desired),
+        _status(observed, state, answer, health, desired, url=url),
         objects=tuple(desired.objects),
         kinds=_kinds(listing),
-        url=state.url if attached and state.url else WITHDRAW,
+        url=url or WITHDRAW,
     )
 
 
-def _after_sync(listing: Listing, wanted: list[dict]) -> dict[str, dict]:
-    """Our routes as the API server will hold them right after this sync, status included.
+def _flowing_url(state: RouteState, parents: Mapping[ParentKey, RouteHealth]) -> str | None:
+    """The URL of the first attachment (config order) through which traffic flows.
 
-    A route whose spec this sync changes gets a new generation that the controller has not seen
-    yet: its conditions then speak of the old one (which keeps serving meanwhile).
+    Traffic flows when the controller attached our routes on every listener of the attachment
+    and the gateway reports those listeners programmed.
     """
-    stored = listing.of("HTTPRoute")
-    after: dict[str, dict] = {}
-    for route in wanted:
-        name = route["metadata"]["name"]
-        current = stored.get(name)
-        if current is None:
-            continue
-        if not is_subset(route["spec"], current.get("spec") or {}):
-            metadata = dict(current.get("metadata") or {})
-            metadata["generation"] = int(metadata.get("generation") or 1) + 1
-            current = {**current, "metadata": metadata}
-        after[name] = current
-    return after
+    for attachment in state.attachments:
+        url = state.urls.get(attachment.hostname)
+        serving = state.serving.get(attachment.hostname)
+        keys = [parent_key(p.model_dump(), state.namespace) for p in attachment.parents]
+        attached = bool(keys) and all(k in parents and parents[k].attached for k in keys)
+        programmed = serving is None or serving.state == ServingState.PROGRAMMED
+        if url and attached and programmed and _usable_url(url):
+            return url
+    return None
 
 
 def _usable_url(url: str | None) -> bool:
@@ -197,13 +248,15 @@ def _status(
     answer: ProviderData | None,
     health: RouteHealth,
     desired: _Desired,
+    *,
+    url: str | None,
 ) -> Status:
     if desired.unowned:
         return reconcile.not_owned(desired.unowned, observed.app)
-    if desired.tls_missing:
-        return status.backend_tls_missing()
+    if desired.tls.problem is not None:
+        return desired.tls.problem
     if not observed.gateway_related:
         return status.no_gateway(observed.app)
     if answer is None:
         return status.WAITING_FOR_GATEWAY
-    return status.serving(state, health)
+    return status.serving(state, health, url, desired.tls.verdict)

@@ -1,11 +1,11 @@
 """The Kubernetes objects the configurator wants to exist, from its state (pure)."""
 
 from configurator.plan.route import RouteState
-from http_routes import Backend, backend_service, backend_tls_policy, desired_routes
+from http_routes import Backend, backend_service, desired_routes
 
 
 def desired_objects(state: RouteState) -> list[dict]:
-    """Service (unless Juju's own one is used), BackendTLSPolicy for `https`, then routes.
+    """Service (unless Juju's own one is used), then routes; `backend_tls.py` adds TLS ones.
 
     The Service comes first so that a route never points at a Service that is not there yet.
     """
@@ -18,17 +18,6 @@ def desired_objects(state: RouteState) -> list[dict]:
                 application=state.workload,
                 port=state.port,
                 scheme=state.scheme,
-            )
-        )
-    if state.scheme == "https":
-        objects.append(
-            backend_tls_policy(
-                name=state.route_name,
-                namespace=state.namespace,
-                service=state.service,
-                # Workload charms that serve TLS inside the cluster put their application's
-                # cluster DNS name in the certificate; it is also the SNI sent.
-                hostname=f"{state.workload}.{state.namespace}.svc.cluster.local",
             )
         )
     objects.extend(routes(state))

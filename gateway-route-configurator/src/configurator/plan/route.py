@@ -1,9 +1,10 @@
 """What the workload's routes must be: config, the workload's request and the gateway's answer."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from configurator.plan.config import Config
-from gateway_route import ProviderData, Refused, RequirerData
+from gateway_route import ProviderData, Refused, RequirerData, Serving
 from http_routes import Attachment, nest_path, service_name
 from ingress_v2 import IngressRequest, Scheme
 from kube_objects.names import dns1123_subdomain
@@ -33,8 +34,15 @@ class RouteState:
     refused: tuple[Refused, ...]
     pending: tuple[str, ...]
     """Hostnames the gateway has neither accepted nor refused yet."""
-    url: str | None
-    """Where the workload is reachable once the routes are accepted; None: nowhere yet."""
+    urls: Mapping[str | None, str] = field(default_factory=dict)
+    """Where the workload is reachable through each attachment, once traffic flows there."""
+    serving: Mapping[str | None, Serving | None] = field(default_factory=dict)
+    """The gateway's word on each attachment's listeners (None: it says nothing)."""
+
+    @property
+    def url(self) -> str | None:
+        """The URL of the first attachment (in config order) that has one."""
+        return next(iter(self.urls.values()), None)
 
 
 def path_prefix(namespace: str, workload: str) -> str:
@@ -77,7 +85,8 @@ def route_state(
         attachments=attachments,
         refused=refused,
         pending=pending,
-        url=_url(attachments, answer, paths[0]),
+        urls=_urls(attachments, answer, paths[0]),
+        serving=_serving(attachments, answer),
     )
 
 
@@ -115,16 +124,29 @@ def _answer_for(
     return tuple(attachments_list), tuple(refusals), tuple(pending_list)
 
 
-def _url(
+def _urls(
     attachments: tuple[Attachment, ...], answer: ProviderData | None, path: str
-) -> str | None:
-    if not attachments or answer is None:
-        return None
-    first = attachments[0]
-    host = first.hostname or (answer.addresses[0] if answer.addresses else None)
-    if host is None:
-        return None
-    if ":" in host:  # an IPv6 address
-        host = f"[{host}]"
-    scheme = "https" if first.https_port is not None else "http"
-    return f"{scheme}://{host}{path}"
+) -> dict[str | None, str]:
+    """The URL through each attachment; a hostname-less one needs a Gateway address."""
+    urls: dict[str | None, str] = {}
+    for attachment in attachments:
+        host = attachment.hostname or (
+            answer.addresses[0] if answer and answer.addresses else None
+        )
+        if host is None or answer is None:
+            continue
+        if ":" in host:  # an IPv6 address
+            host = f"[{host}]"
+        scheme = "https" if attachment.https_port is not None else "http"
+        urls[attachment.hostname] = f"{scheme}://{host}{path}"
+    return urls
+
+
+def _serving(
+    attachments: tuple[Attachment, ...], answer: ProviderData | None
+) -> dict[str | None, Serving | None]:
+    found: dict[str | None, Serving | None] = {}
+    for attachment in attachments:
+        accepted = answer.accepted_for(attachment.hostname) if answer else None
+        found[attachment.hostname] = accepted.serving if accepted else None
+    return found

@@ -10,7 +10,7 @@ from ingress_v2 import IngressDataError, IngressRequest
 from kube_objects import ApiFailure, Listing, Owner
 
 CHARM = "gateway-route-configurator"
-OWNED_KINDS = ("Service", "BackendTLSPolicy", "HTTPRoute")
+OWNED_KINDS = ("ConfigMap", "Service", "BackendTLSPolicy", "HTTPRoute")
 """Kinds of the objects we own, in apply order (a route's backend before the route)."""
 
 
@@ -30,6 +30,8 @@ class Observed:
     gateway_related: bool = False
     answer: ProviderData | DataError | None = None
     """The gateway's answer; None: no relation or nothing written yet."""
+    ca: tuple[str, ...] | None = None
+    """CA certificates from `receive-ca-cert`; None when there is no such relation."""
     cluster: Listing | ApiFailure | None = None
     """Our objects of OWNED_KINDS in our namespace; None when not read (non-leader units)."""
 

@@ -1,8 +1,8 @@
 """Every status the charm shows, in one place; each says what is wrong and what fixes it. Pure."""
 
-from configurator.plan.health import RouteHealth
 from configurator.plan.route import RouteState
-from gateway_route import RefusalReason, Refused
+from gateway_route import RefusalReason, Refused, ServingState
+from kube_objects.route_health import RouteHealth
 from reconcile import Status, active, blocked, waiting
 
 GATEWAY_CHARM = "gateway-api-integrator"
@@ -34,14 +34,6 @@ def no_gateway(app: str) -> Status:
 WAITING_FOR_GATEWAY = waiting("waiting for the gateway to answer")
 
 
-def backend_tls_missing() -> Status:
-    """The workload wants TLS to its pods and the cluster cannot say so."""
-    return blocked(
-        "workload asks for scheme https, but this cluster has no BackendTLSPolicy "
-        "(Gateway API v1.4+): install it, or have the workload serve http"
-    )
-
-
 _REFUSAL_FIX = {
     RefusalReason.INVALID: "fix the hostname config",
     RefusalReason.CONFLICT: "choose another hostname or release it there",
@@ -52,6 +44,8 @@ _REFUSAL_FIX = {
 def refusal(item: Refused) -> Status:
     """The gateway's refusal of one hostname, in its own words plus the fix."""
     subject = item.hostname or "serving without a hostname"
+    if item.reason == RefusalReason.PENDING_CERTIFICATE and item.fix:
+        return blocked(f"gateway cannot serve {subject} over HTTPS: {item.message}; {item.fix}")
     if item.reason == RefusalReason.PENDING_CERTIFICATE:
         return waiting(f"waiting for the certificate of {subject}")
     return blocked(
@@ -60,22 +54,55 @@ def refusal(item: Refused) -> Status:
     )
 
 
-def serving(state: RouteState, health: RouteHealth) -> Status:
-    """The status once the objects are in place: the worst of refusals and route status.
+def _listeners(state: RouteState, wanted: ServingState) -> Status | None:
+    """The first attachment whose listeners the controller has `wanted` state for."""
+    for hostname, found in state.serving.items():
+        if found is None or found.state != wanted:
+            continue
+        subject = hostname or "the gateway's address"
+        if wanted == ServingState.FAILED:
+            fix = found.fix or "the gateway's operator must act"
+            return blocked(
+                f"the gateway's controller refused the listeners of {subject} "
+                f"({found.message or found.reason}); {fix}"
+            )
+        return waiting(
+            f"waiting for the gateway's controller to program {subject} "
+            f"({found.message or found.reason})"
+        )
+    return None
 
-    Refused hostnames still show while the accepted ones are served.
+
+def _waiting_for(
+    state: RouteState, health: RouteHealth, url: str | None, backend: Status | None
+) -> list[Status | None]:
+    """What is still to come, in the order it comes."""
+    no_address = waiting("waiting for the gateway's address") if state.url is None else None
+    route = waiting(health.waiting) if health.waiting else None
+    flowing = waiting("waiting for traffic to flow through the gateway") if url is None else None
+    listeners = _listeners(state, ServingState.PENDING)
+    return [_pending(state), no_address, listeners, route, backend, flowing]
+
+
+def serving(
+    state: RouteState, health: RouteHealth, url: str | None, backend: Status | None = None
+) -> Status:
+    """The status once the objects are in place: the worst of refusals and controller reports.
+
+    Refused hostnames still show while the accepted ones are served; Active only when traffic
+    flows through every listener we attach to, and it names the published URL.
     """
     refusals = [refusal(item) for item in state.refused]
-    candidates: list[Status | None] = [
+    blocking: list[Status | None] = [
         blocked(health.rejected) if health.rejected else None,
+        _listeners(state, ServingState.FAILED),
+        backend if backend is not None and backend.is_blocked else None,
         *(s for s in refusals if s.level == "blocked"),
         *(s for s in refusals if s.level == "waiting"),
-        _pending(state),
-        waiting("waiting for the gateway's address") if state.url is None else None,
-        waiting(health.waiting) if health.waiting else None,
     ]
+    candidates = [*blocking, *_waiting_for(state, health, url, backend)]
     found = next((candidate for candidate in candidates if candidate is not None), None)
-    return found or active(state.url or "")
+    return found or active(url or "")
 
 
 def _pending(state: RouteState) -> Status | None:

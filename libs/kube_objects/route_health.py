@@ -1,8 +1,9 @@
-"""What the gateway controller says about our HTTPRoutes (`status.parents`), judged purely."""
+"""What the Gateway API controller says about HTTPRoutes (`status.parents`), judged purely."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kube_objects.desired import is_subset
 from kube_objects.kinds import GROUP
 
 REQUIRED_CONDITIONS = ("Accepted", "ResolvedRefs")
@@ -50,11 +51,38 @@ def _verdict(
     return RouteHealth(True)
 
 
-def route_health(desired: list[dict], stored: Mapping[str, dict]) -> RouteHealth:
-    """Judge `desired` routes by the status of the `stored` ones (by name)."""
-    if not desired:
+ParentKey = tuple[str, str, str, str, str]
+"""(group, kind, namespace, name, sectionName) of a parentRef, defaults filled in."""
+
+
+def parent_key(ref: Mapping, route_namespace: str) -> ParentKey:
+    """The identity of a parentRef (a dict as in a route, or snake_case as on the wire)."""
+    return _ref_key(
+        {
+            "group": ref.get("group"),
+            "kind": ref.get("kind"),
+            "namespace": ref.get("namespace"),
+            "name": ref.get("name"),
+            "sectionName": ref.get("sectionName") or ref.get("section_name"),
+        },
+        route_namespace,
+    )
+
+
+def combine(verdicts: Sequence[RouteHealth]) -> RouteHealth:
+    """Attached only if all are; the first rejection and the first wait explain the rest."""
+    if not verdicts:
         return RouteHealth(attached=False)
-    verdicts: list[RouteHealth] = []
+    return RouteHealth(
+        attached=all(v.attached for v in verdicts),
+        rejected=next((v.rejected for v in verdicts if v.rejected), None),
+        waiting=next((v.waiting for v in verdicts if v.waiting), None),
+    )
+
+
+def by_parent(desired: Sequence[dict], stored: Mapping[str, dict]) -> dict[ParentKey, RouteHealth]:
+    """Each parent's verdict over every desired route attached to it."""
+    found: dict[ParentKey, list[RouteHealth]] = {}
     for route in desired:
         name = route["metadata"]["name"]
         namespace = route["metadata"]["namespace"]
@@ -64,12 +92,13 @@ def route_health(desired: list[dict], stored: Mapping[str, dict]) -> RouteHealth
         for ref in route["spec"]["parentRefs"]:
             key = _ref_key(ref, namespace)
             where = f"HTTPRoute {name} on {key[2]}/{key[3]}/{key[4]}"
-            verdicts.append(_verdict(statuses.get(key), generation, where))
-    return RouteHealth(
-        attached=all(v.attached for v in verdicts),
-        rejected=next((v.rejected for v in verdicts if v.rejected), None),
-        waiting=next((v.waiting for v in verdicts if v.waiting), None),
-    )
+            found.setdefault(key, []).append(_verdict(statuses.get(key), generation, where))
+    return {key: combine(verdicts) for key, verdicts in found.items()}
+
+
+def route_health(desired: Sequence[dict], stored: Mapping[str, dict]) -> RouteHealth:
+    """Judge `desired` routes by the status of the `stored` ones (by name)."""
+    return combine(list(by_parent(desired, stored).values()))
 
 
 def _statuses(obj: dict, namespace: str) -> dict[tuple, dict[str, dict]]:
@@ -100,3 +129,23 @@ def _rejection(where: str, condition: dict) -> str:
     message = condition.get("message") or ""
     text = f"{where}: not {condition.get('type')} ({reason})"
     return f"{text}: {message}" if message else text
+
+
+def after_apply(stored: Mapping[str, dict], wanted: Sequence[dict]) -> dict[str, dict]:
+    """Routes as the API server will hold them once `wanted` is applied, status included.
+
+    A route whose spec the apply changes gets a new generation that the controller has not seen
+    yet: its conditions then speak of the old one (which keeps serving meanwhile).
+    """
+    after: dict[str, dict] = {}
+    for route in wanted:
+        name = route["metadata"]["name"]
+        current = stored.get(name)
+        if current is None:
+            continue
+        if not is_subset(route["spec"], current.get("spec") or {}):
+            metadata = dict(current.get("metadata") or {})
+            metadata["generation"] = int(metadata.get("generation") or 1) + 1
+            current = {**current, "metadata": metadata}
+        after[name] = current
+    return after
