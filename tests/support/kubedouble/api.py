@@ -1,8 +1,9 @@
 """kube-apiserver's REST semantics over the store, independent of HTTP.
 
-`classify` turns a request into a `Call` (verb, type, namespace, name) that faults, RBAC denials
-and the request log match on; `execute` carries it out. The control API of `KubeDouble` calls
-the same write paths, so seeded objects go through the same admission as the charms' writes.
+`classify` turns a request into a `Call` (verb, type, namespace, name) that faults, RBAC
+(`kubedouble.rbac`) and the request log match on; `execute` carries it out. The control API of
+`KubeDouble` calls the same write paths, so seeded objects go through the same admission as the
+charms' writes.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Request:
     content_type: str = ""
     user_agent: str = ""
     body: bytes = b""
+    token: str | None = None  # the bearer token; None when no Authorization header was sent
 
 
 @dataclass(frozen=True)
@@ -138,24 +140,6 @@ class Api:
             # kube-apiserver names an anonymous writer after its user agent's product token.
             manager = request.user_agent.split("/", 1)[0] or "unknown"
         return Call(verb, rtype, namespace, name, subresource, patch_type, manager)
-
-    def forbidden(self, call: Call, user: str) -> ApiFailure:
-        """The 403 RBAC answers when `user` may not perform `call`."""
-        assert call.rtype is not None
-        rtype = call.rtype
-        rbac_verb = "patch" if call.verb == "apply" else call.verb
-        resource = rtype.plural + (f"/{call.subresource}" if call.subresource else "")
-        who = rtype.plural + (f".{rtype.group}" if rtype.group else "")
-        who += f' "{call.name}"' if call.name else ""
-        scope = (
-            f'in the namespace "{call.namespace}"' if call.namespace else "at the cluster scope"
-        )
-        return ApiFailure(
-            403,
-            f'{who} is forbidden: User "{user}" cannot {rbac_verb} resource "{resource}" '
-            f'in API group "{rtype.group}" {scope}',
-            details={"name": call.name or "", "group": rtype.group, "kind": rtype.plural},
-        )
 
     def execute(self, call: Call, request: Request) -> Reply:
         """Carry out a classified request."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import threading
@@ -15,7 +16,7 @@ import yaml
 from lightkube.config.kubeconfig import KubeConfig
 from lightkube.config.models import Cluster, User
 
-from kubedouble import faults
+from kubedouble import faults, rbac
 from kubedouble.admission import ResourceType, Validator, crd_dir
 from kubedouble.api import Api, Call, Reply, Request, WriteOptions
 from kubedouble.catalog import Catalog
@@ -24,12 +25,13 @@ from kubedouble.controller import GatewayController
 from kubedouble.errors import REASONS, ApiFailure
 from kubedouble.faults import Fault
 from kubedouble.profiles import DEFAULT_PROFILE, ControllerProfile
+from kubedouble.rbac import ServiceAccount
 from kubedouble.records import RequestRecord
 from kubedouble.selectors import Requirement
 from kubedouble.server import HttpServer
 from kubedouble.store import Store
 
-TOKEN = "kubedouble-token"
+TOKEN = "kubedouble-token"  # the shared token: cluster-admin, for tests that do not care who asks
 SEED_MANAGER = "kubedouble-seed"
 # Namespaces every cluster starts with.
 INITIAL_NAMESPACES = ("default", "kube-system")
@@ -76,7 +78,10 @@ class KubeDouble:
         self.warnings: list[str] = []
         # Tracebacks of requests the double itself failed on (answered 500); fixtures assert none.
         self.internal_errors: list[str] = []
-        self.user = "system:serviceaccount:default:kubedouble"  # named in 403 messages
+        # Bearer token -> identity; TOKEN (and a request without a token) is cluster-admin.
+        self._accounts: dict[str, ServiceAccount] = {
+            TOKEN: ServiceAccount("default", "kubedouble", TOKEN, trusted=True)
+        }
         self.controller = GatewayController(InProcessCluster(self), controller_profile)
         for name in INITIAL_NAMESPACES:
             self.ensure_namespace(name)
@@ -109,14 +114,22 @@ class KubeDouble:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def kubeconfig(self, path: Path) -> Path:
-        """Write a kubeconfig for the double to `path` (a file, or a folder to put one in)."""
+    @property
+    def user(self) -> str:
+        """The user of the shared token (`TOKEN`), named in 403s that `deny` causes for it."""
+        return self._accounts[TOKEN].user
+
+    def kubeconfig(self, path: Path, token: str = TOKEN) -> Path:
+        """Write a kubeconfig for the double to `path` (a file, or a folder to put one in).
+
+        `token` is whose it is: the shared cluster-admin one, or a `service_account` token.
+        """
         target = path / "kubeconfig" if path.is_dir() else path
         config = {
             "apiVersion": "v1",
             "kind": "Config",
             "clusters": [{"name": "kubedouble", "cluster": {"server": self.url}}],
-            "users": [{"name": "kubedouble", "user": {"token": TOKEN}}],
+            "users": [{"name": "kubedouble", "user": {"token": token}}],
             "contexts": [
                 {
                     "name": "kubedouble",
@@ -133,13 +146,37 @@ class KubeDouble:
         return target
 
     def client(
-        self, field_manager: str | None = None, namespace: str = "default"
+        self, field_manager: str | None = None, namespace: str = "default", token: str = TOKEN
     ) -> lightkube.Client:
         """A lightkube client bound to the double (proxies from the environment ignored)."""
         config = KubeConfig.from_one(
-            cluster=Cluster(server=self.url), user=User(token=TOKEN), namespace=namespace
+            cluster=Cluster(server=self.url), user=User(token=token), namespace=namespace
         )
         return lightkube.Client(config=config, field_manager=field_manager, trust_env=False)
+
+    # ----- identities ---------------------------------------------------------------------
+
+    def service_account(
+        self, namespace: str, name: str, *, trusted: bool = False
+    ) -> ServiceAccount:
+        """The identity Juju gives application `name` of model `namespace`; made on first call.
+
+        `trusted` is `juju deploy --trust`; a later call sets it again (see `trust`). Untrusted
+        accounts get only Juju's default grants (`kubedouble.rbac`), so the charms' kinds are 403.
+        """
+        token = rbac.service_account_token(namespace, name)
+        with self._lock:
+            account = self._accounts.setdefault(token, ServiceAccount(namespace, name, token))
+            account.trusted = trusted
+            return account
+
+    def trust(self, namespace: str, name: str, trusted: bool = True) -> None:
+        """`juju trust <app> --scope=cluster` (False: `--remove`) for an existing account."""
+        with self._lock:
+            account = self._accounts.get(rbac.service_account_token(namespace, name))
+            if account is None:
+                raise KeyError(f"no service account {namespace}/{name} in the KubeDouble")
+            account.trusted = trusted
 
     # ----- seeding and reading back -------------------------------------------------------
 
@@ -304,24 +341,31 @@ class KubeDouble:
     # ----- internals ----------------------------------------------------------------------
 
     def _serve(self, request: Request) -> Reply | None:
+        # Authentication comes first on kube-apiserver; a request without a token is treated as
+        # the shared one, so hand-made requests in tests keep working.
+        account = self._accounts.get(TOKEN if request.token is None else request.token)
+        user = account.user if account is not None else None
         try:
+            if account is None:
+                raise rbac.unauthorized()
             call = self._api.classify(request)
         except ApiFailure as failure:
-            call = Call("unknown")
+            call = Call("unknown" if account is not None else "unauthenticated")
             reply: Reply | None = Reply(failure.code, failure.body())
-            self._record(call, request, reply)
+            self._record(call, request, reply, user)
             return reply
         with self._lock:
             fault = next((f for f in self._faults if f.take(call)), None)
         if fault is not None and fault.delay > 0:
             time.sleep(fault.delay)
         with self._lock:
+            refusal = self._authorize(account, call, request)
             if fault is not None and fault.reset:
                 reply = None
             elif fault is not None and fault.status is not None:
                 reply = _fault_reply(fault.status, call)
-            elif faults.denied(self._denials, call):
-                reply = Reply(403, self._api.forbidden(call, self.user).body())
+            elif refusal is not None:
+                reply = Reply(403, refusal.body())
             else:
                 try:
                     reply = self._api.execute(call, request)
@@ -331,10 +375,38 @@ class KubeDouble:
                     self.internal_errors.append(traceback.format_exc())
                     reply = Reply(500, ApiFailure(500, f"kubedouble bug: {exc!r}").body())
                 self.warnings += reply.warnings
-            self._record(call, request, reply)
+            self._record(call, request, reply, user)
             return reply
 
-    def _record(self, call: Call, request: Request, reply: Reply | None) -> None:
+    def _authorize(
+        self, account: ServiceAccount, call: Call, request: Request
+    ) -> ApiFailure | None:
+        """The authorizer's 403, or None. Discovery is open to every authenticated user.
+
+        An apply that would create the object is authorized as `create` too, as apiserver's
+        patch handler does (handlers/patch.go, `withAuthorization`).
+        """
+        if call.rtype is None:
+            return None
+        asked = rbac.attributes(call, request.query)
+        checks = [(asked, faults.denied(self._denials, call))]
+        if call.verb == "apply" and not self._exists(call):
+            created = dataclasses.replace(call, verb="create")
+            checks.append((asked.but("create"), faults.denied(self._denials, created)))
+        for attributes, denied in checks:
+            if denied or not account.may(attributes):
+                return rbac.forbidden(attributes, account.user)
+        return None
+
+    def _exists(self, call: Call) -> bool:
+        assert call.rtype is not None
+        rtype = call.rtype
+        found = self._store.get(rtype.group, rtype.kind, call.namespace or "", call.name or "")
+        return found is not None
+
+    def _record(
+        self, call: Call, request: Request, reply: Reply | None, user: str | None = None
+    ) -> None:
         self.requests.append(
             RequestRecord(
                 verb=call.verb,
@@ -348,6 +420,7 @@ class KubeDouble:
                 subresource=call.subresource,
                 body=_decoded(request.body),
                 warnings=tuple(reply.warnings) if reply else (),
+                user=user,
             )
         )
 

@@ -12,7 +12,8 @@ class RequestRecord:
 
     `verb` is one of get, list, watch, create, update, patch, apply, delete, deletecollection
     (or discovery for `/api`, `/apis`, `/version`); `status` is the HTTP code answered, or
-    None when an injected fault reset the connection.
+    None when an injected fault reset the connection; `user` is who the token authenticated as
+    (None for a path the double does not serve, and for an unknown token).
     """
 
     verb: str
@@ -26,3 +27,4 @@ class RequestRecord:
     subresource: str | None = None
     body: Any = None
     warnings: tuple[str, ...] = ()
+    user: str | None = None

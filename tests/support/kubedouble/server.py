@@ -69,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
             content_type=(self.headers.get("Content-Type") or "").split(";")[0].strip(),
             user_agent=self.headers.get("User-Agent") or "",
             body=body,
+            token=_bearer(self.headers.get("Authorization")),
         )
         reply = self.owner.serve(request)
         if reply is None:
@@ -92,6 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()
+
+
+def _bearer(header: str | None) -> str | None:
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 class HttpServer:
