@@ -109,6 +109,15 @@ def test_a_controller_profile_is_read_by_name():
             _with(steps=[{"controller": {"profile": "nginx"}}]),
             "steps[0].controller.profile: unknown controller profile 'nginx'",
         ),
+        (_with(steps=[{"trust": "other"}]), "steps[0].trust: unknown application 'other'"),
+        (
+            {"applications": {"ca": {"charm": "tls-provider"}}, "steps": [{"trust": "ca"}]},
+            "steps[0].trust: ca is a tls-provider stand-in, not a charm under test",
+        ),
+        (
+            _with(**{"cross-model-names": "real"}),
+            "cross-model-names: Input should be 'simple' or 'juju'",
+        ),
     ],
 )
 def test_mistakes_are_reported_under_their_key(data: dict[str, Any], problem: str):
@@ -153,3 +162,13 @@ def test_raw_ingress_needs_string_values():
     }
     with pytest.raises(ScenarioError, match="encoding raw needs string values"):
         parse_scenario(data)
+
+
+def test_trust_step_names_one_app_or_maps_apps_to_trust():
+    steps = parse_scenario(_with(steps=[{"trust": "gw"}, {"trust": {"gw": False}}])).steps
+    assert [step.trust for step in steps] == [{"gw": True}, {"gw": False}]
+
+
+def test_cross_model_names_default_to_simple():
+    assert parse_scenario(_with()).cross_model_names == "simple"
+    assert parse_scenario(_with(**{"cross-model-names": "juju"})).cross_model_names == "juju"

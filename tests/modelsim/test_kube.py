@@ -1,16 +1,24 @@
-"""Every charm reaches the same Kubernetes cluster; each model is a namespace in it."""
+"""Every charm reaches one Kubernetes cluster as its own application; a model is a namespace."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import lightkube
 import ops
-from lightkube.resources.core_v1 import Namespace
+from lightkube import ApiError
+from lightkube.resources.core_v1 import Namespace, Secret
 
 from kubedouble import KubeDouble
 from modelsim import Simulation
+
+
+@dataclasses.dataclass
+class Account:
+    token: str
+    trusted: bool
 
 
 class Cluster:
@@ -18,14 +26,22 @@ class Cluster:
 
     def __init__(self) -> None:
         self.namespaces: list[str] = []
+        self.accounts: dict[tuple[str, str], Account] = {}
 
     def ensure_namespace(self, name: str) -> None:
         if name not in self.namespaces:
             self.namespaces.append(name)
 
-    def kubeconfig(self, path: Path) -> Path:
-        path.write_text("apiVersion: v1\nkind: Config\n")
+    def kubeconfig(self, path: Path, token: str) -> Path:
+        path.write_text(f"apiVersion: v1\nkind: Config\n# {token}\n")
         return path
+
+    def service_account(self, namespace: str, name: str, *, trusted: bool) -> Account:
+        account = self.accounts.setdefault(
+            (namespace, name), Account(f"{namespace}/{name}", False)
+        )
+        account.trusted = trusted
+        return account
 
 
 class KubeconfigReporter(ops.CharmBase):
@@ -35,7 +51,7 @@ class KubeconfigReporter(ops.CharmBase):
 
     def _report(self, _: ops.EventBase) -> None:
         path = os.environ.get("KUBECONFIG", "")
-        self.unit.status = ops.ActiveStatus(Path(path).read_text().splitlines()[1])
+        self.unit.status = ops.ActiveStatus(" ".join(Path(path).read_text().splitlines()[1:]))
 
 
 def test_each_model_gets_its_namespace_once() -> None:
@@ -53,7 +69,7 @@ def test_charms_run_with_kubeconfig_pointing_at_the_shared_cluster() -> None:
         sim.add_app("a", KubeconfigReporter, {"name": "a"})
         sim.update_status("a")
 
-        assert str(sim.status("a").units["a/0"]) == "active: kind: Config"
+        assert str(sim.status("a").units["a/0"]) == "active: kind: Config # default/a"
 
 
 def test_kubeconfig_is_restored_after_each_run(monkeypatch) -> None:
@@ -84,3 +100,69 @@ def test_charms_reach_the_api_double_in_their_model_namespace() -> None:
         sim.update_status("a")
 
         assert str(sim.status("a").units["a/0"]) == "active: namespace tenant-a"
+
+
+def test_each_application_authenticates_as_itself() -> None:
+    cluster = Cluster()
+    with Simulation(kube=cluster) as sim:
+        sim.add_app("a", KubeconfigReporter, {"name": "a"}, model="infra", units=2)
+        sim.add_app("b", KubeconfigReporter, {"name": "b"}, model="shop", trusted=False)
+        sim.update_status()
+
+        assert str(sim.status("a").units["a/1"]).endswith("# infra/a")
+        assert str(sim.status("b").units["b/0"]).endswith("# shop/b")
+    assert cluster.accounts == {
+        ("infra", "a"): Account("infra/a", True),
+        ("shop", "b"): Account("shop/b", False),
+    }
+
+
+def test_trust_regrants_and_fires_config_changed_once() -> None:
+    cluster = Cluster()
+    with Simulation(kube=cluster) as sim:
+        sim.add_app("a", KubeconfigReporter, {"name": "a"}, trusted=False)
+        before = len(sim.events("a/0"))
+        sim.trust("a")
+        sim.trust("a")  # no change: Juju fires nothing
+
+        assert sim.events("a/0")[before:] == ["a/0: config-changed"]
+        assert cluster.accounts[("default", "a")].trusted
+        sim.trust("a", trusted=False)
+        assert not cluster.accounts[("default", "a")].trusted
+
+
+class SecretLister(ops.CharmBase):
+    """Lists Secrets in its namespace with a plain lightkube.Client(), as the charms do."""
+
+    def __init__(self, framework: ops.Framework) -> None:
+        super().__init__(framework)
+        framework.observe(self.on.config_changed, self._report)
+        framework.observe(self.on.update_status, self._report)
+
+    def _report(self, _: ops.EventBase) -> None:
+        try:
+            found = list(lightkube.Client().list(Secret, namespace=self.model.name))
+        except ApiError as error:
+            self.unit.status = ops.BlockedStatus(error.status.message or "")
+            return
+        self.unit.status = ops.ActiveStatus(f"{len(found)} secrets")
+
+
+def test_untrusted_application_is_refused_until_trusted() -> None:
+    with KubeDouble(gateway_api_version=None) as kube, Simulation(kube=kube) as sim:
+        sim.add_app("a", SecretLister, {"name": "a"}, model="shop", trusted=False)
+
+        assert str(sim.status("a").units["a/0"]) == (
+            'blocked: secrets is forbidden: User "system:serviceaccount:shop:a" cannot list '
+            'resource "secrets" in API group "" in the namespace "shop"'
+        )
+        sim.trust("a")
+        assert str(sim.status("a").units["a/0"]) == "active: 0 secrets"
+
+
+def test_trusted_applications_are_unchanged() -> None:
+    with KubeDouble(gateway_api_version=None) as kube, Simulation(kube=kube) as sim:
+        sim.add_app("a", SecretLister, {"name": "a"}, model="shop")
+
+        assert str(sim.status("a").units["a/0"]) == "active: 0 secrets"
+        assert {r.user for r in kube.requests} == {"system:serviceaccount:shop:a"}

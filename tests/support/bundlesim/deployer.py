@@ -13,9 +13,10 @@ from bundlesim.views import scenario_data
 class Deployer:
     """`deploy("default", config={...}, steps=[...])`: a fresh run of a shipped scenario.
 
-    `config` maps application -> options merged into the scenario's; `steps` replaces its
-    steps; `cluster` keys replace the scenario's (e.g. another `gateway-api`). Every run is
-    closed, and checked for API-double crashes, when the fixture ends.
+    `config` maps application -> options merged into the scenario's; `trust` maps application
+    -> its `trust`; `steps` replaces its steps; `cluster` keys replace the scenario's (e.g.
+    another `gateway-api`); `cross_model_names` replaces the scenario's. Every run is closed,
+    and checked for API-double crashes, when the fixture ends.
     """
 
     def __init__(self, stack: ExitStack) -> None:
@@ -29,6 +30,8 @@ class Deployer:
         config: dict[str, dict[str, Any]] | None = None,
         steps: list[Any] | None = None,
         cluster: dict[str, Any] | None = None,
+        trust: dict[str, bool] | None = None,
+        cross_model_names: str | None = None,
     ) -> BundleRun:
         data = scenario_data(name)
         if cluster:
@@ -38,6 +41,10 @@ class Deployer:
                 **data["applications"][app].get("config", {}),
                 **values,
             }
+        for app, trusted in (trust or {}).items():
+            data["applications"][app]["trust"] = trusted
+        if cross_model_names is not None:
+            data["cross-model-names"] = cross_model_names
         if steps is not None:
             data["steps"] = steps
         run = self._stack.enter_context(BundleRun(parse_scenario(data, name)))

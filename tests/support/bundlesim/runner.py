@@ -51,7 +51,7 @@ class BundleRun:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.kube = KubeDouble(scenario.cluster.gateway_api, scenario.controller.profile)
-        self.sim = Simulation(kube=self.kube)
+        self.sim = Simulation(kube=self.kube, cross_model_names=scenario.cross_model_names)
         self.controller: Controller = scenario.controller
         self.tls: dict[str, TLSProviderApp] = {}
         self.workloads: dict[str, WorkloadRequirer] = {}
@@ -139,6 +139,8 @@ class BundleRun:
             sim.unrelate(*step.unrelate)
         for app, units in (step.scale or {}).items():
             sim.scale(app, units)
+        for app, trusted in (step.trust or {}).items():
+            sim.trust(app, trusted)
         if step.leader is not None:
             sim.set_leader(step.leader.split("/")[0], step.leader)
         if step.remove is not None:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from kubedouble.profiles import DEFAULT_PROFILE, PROFILES
+from modelsim.crossmodel import CrossModelNames
 
 CharmKind = Literal[
     "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload"
@@ -181,11 +182,18 @@ class Step(_Strict):
     controller: ControllerChange | None = None
     renew_certificate: str | None = Field(default=None, alias="renew-certificate")
     revoke_certificate: str | None = Field(default=None, alias="revoke-certificate")
+    trust: dict[str, bool] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _bare_word(cls, value: Any) -> Any:
         # `- settle` reads better than `- settle: true`.
+        return {value: True} if isinstance(value, str) else value
+
+    @field_validator("trust", mode="before")
+    @classmethod
+    def _trust_one(cls, value: Any) -> Any:
+        # `- trust: app` is `juju trust app --scope=cluster`; `{app: false}` is `--remove`.
         return {value: True} if isinstance(value, str) else value
 
     @field_validator("action", mode="before")
@@ -216,6 +224,7 @@ class Scenario(_Strict):
     """A whole bundle run."""
 
     description: str = ""
+    cross_model_names: CrossModelNames = Field(default="simple", alias="cross-model-names")
     cluster: Cluster = Field(default_factory=Cluster)
     controller: Controller = Field(default_factory=Controller)
     applications: dict[Name, Application]
@@ -236,6 +245,13 @@ class Scenario(_Strict):
                 for app in _apps_named(step)
                 if app not in self.applications
             ]
+            problems += [
+                f"steps[{i}].trust: {app} is a {self.applications[app].charm} stand-in, "
+                "not a charm under test"
+                for app in step.trust or {}
+                if app in self.applications
+                and self.applications[app].charm not in CHARMS_UNDER_TEST
+            ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -252,7 +268,7 @@ def _apps_named(step: Step) -> list[str]:
         names.append(step.action.app)
     for pair in (step.relate, step.unrelate):
         names += [end.split(":")[0] for end in pair or ()]
-    names += list(step.config or {}) + list(step.scale or {})
+    names += list(step.config or {}) + list(step.scale or {}) + list(step.trust or {})
     names += [value.split("/")[0] for value in (step.leader, step.remove) if value is not None]
     return names
 

@@ -1,4 +1,4 @@
-"""The one Kubernetes cluster every simulated charm talks to."""
+"""The one Kubernetes cluster every simulated charm talks to, each as its own application."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from typing import Protocol
 LOCAL_HOSTS = "127.0.0.1,localhost"
 
 
+class Credential(Protocol):
+    """An application's identity in the cluster."""
+
+    @property
+    def token(self) -> str:
+        """The bearer token its kubeconfig carries."""
+        ...
+
+
 class SharedCluster(Protocol):
     """What the simulation needs from `kubedouble.KubeDouble` (a started one)."""
 
@@ -18,14 +27,18 @@ class SharedCluster(Protocol):
         """Create the namespace if missing."""
         ...
 
-    def kubeconfig(self, path: Path) -> Path:
-        """Write a kubeconfig for the cluster at `path` and return it."""
+    def kubeconfig(self, path: Path, token: str) -> Path:
+        """Write a kubeconfig for the cluster at `path`, authenticating with `token`."""
+        ...
+
+    def service_account(self, namespace: str, name: str, *, trusted: bool) -> Credential:
+        """Application `name` of model `namespace`'s identity, made or re-granted (`--trust`)."""
         ...
 
 
 @contextlib.contextmanager
 def kubeconfig_env(path: Path | None) -> Iterator[None]:
-    """Point KUBECONFIG at the shared cluster for one charm run, then put everything back.
+    """Point KUBECONFIG at the running application's kubeconfig for one charm run, then restore.
 
     Charms build a plain `lightkube.Client()`, which reads KUBECONFIG when it is created and
     honours proxy variables, so the double's 127.0.0.1 address is added to NO_PROXY as well.

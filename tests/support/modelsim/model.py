@@ -105,6 +105,8 @@ class RelationRecord:
     app_data: dict[str, dict[str, str]]
     unit_data: dict[str, dict[str, str]]
     dying: bool = False
+    # observer app -> the name it knows the other end by, where Juju renames it (cross-model)
+    seen_as: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def peer(self) -> bool:
@@ -118,6 +120,10 @@ class RelationRecord:
     def remote(self, app: str) -> End:
         """The end on the other side from `app` (itself, for a peer relation)."""
         return self.ends[1] if self.ends[0].app == app else self.ends[0]
+
+    def remote_name(self, app: str) -> str:
+        """The other end's application name as `app`'s charm sees it (`relation.app.name`)."""
+        return self.seen_as.get(app, self.remote(app).app)
 
     def involves(self, app: str) -> bool:
         """True when `app` is one of the ends."""

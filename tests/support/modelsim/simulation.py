@@ -17,6 +17,8 @@ from typing import Any
 import ops
 from ops import testing
 
+from modelsim import crossmodel
+from modelsim.crossmodel import CrossModelNames
 from modelsim.errors import HookFailed, NotSettled, SimulationError
 from modelsim.kube import SharedCluster, kubeconfig_env
 from modelsim.metadata import CharmMeta, load_charm_meta
@@ -50,10 +52,21 @@ _PLAIN_HOOKS = {
 
 
 class Simulation:
-    """A Juju model (or several) holding applications and the relations between them."""
+    """A Juju model (or several) holding applications and the relations between them.
 
-    def __init__(self, kube: SharedCluster | None = None) -> None:
+    `cross_model_names="juju"` renames applications across models as Juju does (see
+    `modelsim.crossmodel`); `"simple"` shows every charm the real names.
+    """
+
+    def __init__(
+        self, kube: SharedCluster | None = None, *, cross_model_names: CrossModelNames = "simple"
+    ) -> None:
+        if cross_model_names not in crossmodel.MODES:
+            raise SimulationError(
+                f"cross_model_names must be one of {crossmodel.MODES}, not {cross_model_names!r}"
+            )
         self.kube = kube
+        self.cross_model_names: CrossModelNames = cross_model_names
         self.trace: list[TraceEntry] = []
         self.apps: dict[str, App] = {}
         self.relations: dict[int, RelationRecord] = {}
@@ -64,16 +77,16 @@ class Simulation:
         self._next_relation_id = 0
         self._round: int | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self._kubeconfig: Path | None = None
+        self._kubeconfigs: dict[str, Path] = {}  # by application: each has its own token
 
     # ----------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
-        """Remove the kubeconfig the simulation wrote, if any."""
+        """Remove the kubeconfigs the simulation wrote, if any."""
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
-            self._kubeconfig = None
+            self._kubeconfigs.clear()
 
     def __enter__(self) -> Simulation:
         return self
@@ -96,11 +109,14 @@ class Simulation:
     ) -> None:
         """`juju deploy`: install, leader-elected, config-changed, start on each unit.
 
-        `meta` is a charmcraft.yaml path or its parsed content; `trusted` is `--trust`.
+        `meta` is a charmcraft.yaml path or its parsed content; `trusted` is `--trust`: the
+        application's own identity in the cluster gets Juju's full grants, else Juju's defaults.
         """
         charm_meta = load_charm_meta(meta)
         app = self._new_app(name, model, charm_meta, charm=charm, participant=None)
         app.trusted = trusted
+        if self.kube is not None:
+            self.kube.service_account(model, name, trusted=trusted)
         self._check_config(app, config or {})
         app.config = {k: v for k, v in (config or {}).items() if v is not None}
         for _ in range(units):
@@ -140,14 +156,19 @@ class Simulation:
 
     # ----------------------------------------------------------------- relations
 
-    def relate(self, a: str, b: str) -> int:
+    def relate(self, a: str, b: str, *, offerer: str | None = None) -> int:
         """`juju integrate a b`; ends are `app` or `app:endpoint`. Returns the relation id.
 
         Delivers relation-created on every unit of both sides, calls participants once, then
         on every unit relation-joined followed by relation-changed for each remote unit.
+        `offerer` names the application whose model offers the endpoint when the two are in
+        different models (default: the `provides` end); it matters for `cross_model_names`.
         """
         end_a, end_b = self._resolve_ends(a, b)
+        apps = (self.apps[end_a.app], self.apps[end_b.app])
+        seen = crossmodel.names_seen(self.cross_model_names, (end_a, end_b), apps, offerer)
         record = self._new_relation(end_a, end_b)
+        record.seen_as = seen
         for end in (end_a, end_b):
             app = self.apps[end.app]
             for unit in list(app.units.values()):
@@ -199,6 +220,25 @@ class Simulation:
         for unit in list(target.units.values()):
             self._deliver(unit, "config-changed")
 
+    def trust(self, app: str, trusted: bool = True) -> None:
+        """`juju trust <app> --scope=cluster` (`--remove` when False).
+
+        Juju keeps trust in the application's config, so a change runs config-changed on every
+        unit (juju/juju#9501); the application's identity in the cluster gets the new grants.
+        """
+        target = self._app(app)
+        if target.participant is not None:
+            raise SimulationError(f"{app} is a participant: it runs no charm to trust")
+        if target.trusted == trusted:
+            return
+        target.trusted = trusted
+        if self.kube is not None:
+            self.kube.service_account(target.model, target.name, trusted=trusted)
+        for unit in list(target.units.values()):
+            if unit.context is not None:
+                unit.context.app_trusted = trusted
+            self._deliver(unit, "config-changed")
+
     def set_leader(self, app: str, unit: str) -> None:
         """Move leadership to `unit`, which gets leader-elected.
 
@@ -241,6 +281,7 @@ class Simulation:
             self.secrets.forget_unit(unit)
         self.secrets.forget_app(app)
         self._pending = {p: None for p in self._pending if not self._targets_app(p, app)}
+        self._kubeconfigs.pop(app, None)
         del self.apps[app]
 
     def update_status(self, app: str | None = None) -> None:
@@ -264,7 +305,7 @@ class Simulation:
         event = context.on.action(name, params=dict(params or {}))
         failure: str | None = None
         try:
-            with kubeconfig_env(self._kubeconfig_path()):
+            with kubeconfig_env(self._kubeconfig_path(app)):
                 out = context.run(event, state)
         except testing.ActionFailed as failed:
             failure = failed.message
@@ -521,13 +562,17 @@ class Simulation:
         if unknown:
             raise SimulationError(f"{app.name} has no config option(s) {unknown}")
 
-    def _kubeconfig_path(self) -> Path | None:
+    def _kubeconfig_path(self, app: App) -> Path | None:
+        """The application's own kubeconfig: its service account's token, as in its pod."""
         if self.kube is None:
             return None
-        if self._kubeconfig is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="modelsim-")
-            self._kubeconfig = self.kube.kubeconfig(Path(self._tmp.name) / "kubeconfig")
-        return self._kubeconfig
+        if app.name not in self._kubeconfigs:
+            if self._tmp is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="modelsim-")
+            token = self.kube.service_account(app.model, app.name, trusted=app.trusted).token
+            path = Path(self._tmp.name) / f"{app.name}.kubeconfig"
+            self._kubeconfigs[app.name] = self.kube.kubeconfig(path, token)
+        return self._kubeconfigs[app.name]
 
     # ----------------------------------------------------------------- delivering
 
@@ -597,7 +642,7 @@ class Simulation:
             context, state, hook, relation_id=relation_id, remote=remote, secret_id=secret_id
         )
         try:
-            with kubeconfig_env(self._kubeconfig_path()):
+            with kubeconfig_env(self._kubeconfig_path(app)):
                 out = context.run(event, state)
         except testing.errors.UncaughtCharmError as error:
             raise HookFailed(unit.name, hook, error.__cause__ or error) from error
@@ -743,7 +788,7 @@ class Simulation:
             app=app.name,
             endpoint=local.endpoint,
             interface=local.interface,
-            remote_app=remote.app,
+            remote_app=record.remote_name(app.name),
             remote_endpoint=remote.endpoint,
             local_app_data=dict(record.app_data.get(app.name, {})),
             local_units_data={

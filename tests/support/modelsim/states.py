@@ -72,7 +72,8 @@ def relation_for(
         "endpoint": local.endpoint,
         "interface": local.interface,
         "id": record.id,
-        "remote_app_name": remote.app,
+        # Remote unit names follow: ops.testing names them `<remote_app_name>/<n>`.
+        "remote_app_name": record.remote_name(app.name),
         "local_app_data": local_app_data,
         "local_unit_data": local_unit_data,
         "remote_app_data": {} if broken else dict(record.app_data.get(remote.app, {})),
