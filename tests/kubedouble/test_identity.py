@@ -11,6 +11,7 @@ from lightkube.resources.core_v1 import Namespace, Secret, Service
 from kube_apply.classify import classify
 from kube_objects.failures import Forbidden
 from kubedouble import KubeDouble
+from kubedouble.rbac import Attributes, Rule
 from kubedouble.samples import (
     Gateway,
     GatewayClass,
@@ -172,3 +173,61 @@ def test_service_account_again_sets_its_trust(kube: KubeDouble) -> None:
 def test_trusting_an_unknown_account_is_an_error(kube: KubeDouble) -> None:
     with pytest.raises(KeyError):
         kube.trust("shop", "ghost")
+
+
+def test_denying_create_also_stops_an_apply_that_would_create(
+    kube: KubeDouble, client: lightkube.Client
+) -> None:
+    kube.deny("create", "Service")
+    with pytest.raises(ApiError) as raised:
+        client.apply(typed(Service, service_body(name="web")))
+    assert "cannot create resource" in status_of(raised)[2]
+    kube.seed(service_body(name="web"))
+    client.apply(typed(Service, service_body(name="web")), force=True)
+
+
+def test_a_namespace_is_judged_in_itself(kube: KubeDouble, tenant: lightkube.Client) -> None:
+    kube.ensure_namespace("blog")
+    assert tenant.get(Namespace, "blog").metadata is not None  # the ClusterRole reads it
+    kube.deny("get", "Namespace")
+    with pytest.raises(ApiError) as raised:
+        tenant.get(Namespace, "blog")
+    assert status_of(raised)[2] == (
+        'namespaces "blog" is forbidden: User "system:serviceaccount:shop:app" cannot get '
+        'resource "namespaces" in API group "" in the namespace "blog"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "asked", "allowed"),
+    [
+        (
+            Rule(("get",), ("",), ("namespaces",), ("shop",)),
+            Attributes("get", "", "namespaces", name="shop"),
+            True,
+        ),
+        (
+            Rule(("get",), ("",), ("namespaces",), ("shop",)),
+            Attributes("list", "", "namespaces"),
+            False,
+        ),
+        (
+            Rule(("list",), ("",), ("namespaces",), ("shop",)),
+            Attributes("list", "", "namespaces", name="shop"),
+            True,
+        ),
+        (Rule(("get",), ("",), ("services",)), Attributes("get", "", "services", "status"), False),
+        (Rule(("get",), ("",), ("*/status",)), Attributes("get", "", "services", "status"), True),
+        (Rule(("*",), ("*",), ("*",)), Attributes("deletecollection", "x.io", "widgets"), True),
+        (Rule(("get",), ("",), ("services",)), Attributes("get", "apps", "services"), False),
+    ],
+)
+def test_rules_match_as_kube_rbac_does(rule: Rule, asked: Attributes, allowed: bool) -> None:
+    assert rule.allows(asked) is allowed
+
+
+def test_a_list_selecting_one_name_carries_it(kube: KubeDouble, tenant: lightkube.Client) -> None:
+    kube.deny("list", "Service")
+    with pytest.raises(ApiError) as raised:
+        list(tenant.list(Service, fields={"metadata.name": "web"}))
+    assert status_of(raised)[2].startswith('services "web" is forbidden: ')
