@@ -9,6 +9,7 @@ from kubedouble.clusters import Cluster, InProcessCluster, LightkubeCluster
 from kubedouble.controller import GatewayController
 from kubedouble.double import KubeDouble, SeedError
 from kubedouble.profiles import PROFILES, ControllerProfile
+from kubedouble.rbac import ServiceAccount
 from kubedouble.records import RequestRecord
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "LightkubeCluster",
     "RequestRecord",
     "SeedError",
+    "ServiceAccount",
 ]
