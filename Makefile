@@ -5,7 +5,7 @@ VENV := .bootstrap-venv
 TOX := $(VENV)/bin/tox
 CHARMS := gateway-api-integrator gateway-route-configurator
 
-.PHONY: test lint unit demo fmt stage-libs pack clean
+.PHONY: test lint unit demo fmt stage-libs pack lock clean
 
 $(TOX):
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,31 @@ fmt: $(TOX)
 stage-libs:
 	$(PYTHON) scripts/stage_libs.py $(CHARMS)
 
+# Needs Ubuntu with charmcraft and LXD (README, "Pack the charms"). Each charm's requirements.txt
+# is its lock; charmcraft installs it in strict mode (no resolution, `pip check` after).
 pack: stage-libs
+	@command -v charmcraft >/dev/null || { echo "charmcraft not found: sudo snap install charmcraft --classic" >&2; exit 1; }
 	for charm in $(CHARMS); do (cd $$charm && charmcraft pack) || exit 1; done
+
+# Re-resolve the locks: each charm's requirements.txt from the `dependencies` in its pyproject.toml,
+# for every Python the charms meet (3.11 in tests, 3.12 in the packed charm), and the charmcraft
+# environment the packing tests validate with. The configurator is resolved under the
+# integrator's pins so that the one test environment holding both stays consistent. Existing pins
+# are kept unless UPGRADE=1.
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+CHARMCRAFT_VERSION := 4.5.0
+LOCK := $(UV) pip compile --quiet --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+$(UV): $(TOX)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(LOCK) -o gateway-api-integrator/requirements.txt gateway-api-integrator/pyproject.toml
+	$(LOCK) -c gateway-api-integrator/requirements.txt \
+		-o gateway-route-configurator/requirements.txt gateway-route-configurator/pyproject.toml
+	echo "charmcraft==$(CHARMCRAFT_VERSION)" | $(LOCK) -o tests/project/charmcraft-requirements.txt -
 
 clean:
 	rm -rf $(VENV) .tox .coverage build $(foreach c,$(CHARMS),$(c)/lib $(c)/*.charm)
