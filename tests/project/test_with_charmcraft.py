@@ -1,17 +1,29 @@
-"""charmcraft's own models accept each charm's charmcraft.yaml, the way `charmcraft pack` reads it.
+"""charmcraft itself accepts each charm and builds it, short of the parts that need LXD.
 
-`charmcraft pack` cannot run here (no snapd or LXD), but its project models can: charmcraft from
-PyPI (pinned with its dependencies in charmcraft-requirements.txt beside this file, `make lock`)
-goes into a virtual environment of its own under .cache/, made on first use and reused while
-that file and the Python stay the same. scripts/check_charmcraft_yaml.py runs in it and reports
-what charmcraft made of each file.
+`charmcraft pack` cannot run here (no snapd or LXD), but charmcraft from PyPI can, pinned with its
+dependencies in charmcraft-requirements.txt beside this file (`make lock`), in a virtual
+environment of its own under .cache/ made on first use and reused while that file and the Python
+stay the same. In it:
+
+- scripts/check_charmcraft_yaml.py loads each charmcraft.yaml through charmcraft's models, as
+  pack does before building;
+- charmcraft's `charm_builder.py`, which the `charm` plugin runs inside the build container, runs
+  here with the arguments the plugin gives it (strict mode, the binary packages, the lock) over a
+  copy of each charm with the shared libraries staged, as `make pack` stages them; the tree it
+  builds must then import the charm with only its own lib/, venv/ and src/ (dispatch's
+  PYTHONPATH). It builds with this machine's python3, not Ubuntu 24.04's 3.12; what differs for
+  3.12 (its wheels) is checked against the package index by test_packing.py.
 """
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import hashlib
+import importlib.util
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,3 +172,112 @@ def test_the_check_refuses_what_charmcraft_refuses(
     report = broken_reports[name]
     assert not report["ok"], report
     assert BROKEN[name][2] in report["error"]
+
+
+# --- charmcraft's charm builder, as the charm plugin runs it ------------------------------------
+
+# Every module the charm imports must come from its own tree or the standard library.
+IMPORT_CHARM = """
+import importlib, json, sys, sysconfig
+sys.path.insert(0, "src")  # dispatch runs ./src/charm.py, so src/ is first on the path
+for name in ["charm", *sys.argv[1:]]:  # the entry point, then every staged library
+    importlib.import_module(name)
+stdlib = (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
+files = {name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}
+print(json.dumps({name: f for name, f in files.items() if f and not f.startswith(stdlib)}))
+"""
+
+
+def charm_builder_command(charm: str, build: Path, install: Path) -> list[str]:
+    """The charm builder call of charmcraft's charm plugin in strict mode (`_charm.py`)."""
+    part = charmcraft_yaml(charm)["parts"]["charm"]
+    assert part["charm-strict-dependencies"] is True
+    done = _run(
+        [str(charmcraft_python()), "-c", "import charmcraft.charm_builder as b; print(b.__file__)"]
+    )
+    return [
+        str(charmcraft_python()),
+        "-u",
+        "-I",
+        done.stdout.strip(),
+        f"--builddir={build}",
+        f"--installdir={install}",
+        f"--entrypoint={build / 'src' / 'charm.py'}",
+        "--strict-dependencies",
+        *(f"--binary-package={name}" for name in part["charm-binary-python-packages"]),
+        *(f"--requirement={path}" for path in part["charm-requirements"]),
+    ]
+
+
+def builder_env(constraints: Path) -> dict[str, str]:
+    """The environment the plugin gives the builder (`env -i` and a few variables)."""
+    env = {
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "CRYPTOGRAPHY_OPENSSL_NO_LEGACY": "true",
+        "PIP_CONSTRAINT": str(constraints),
+        # The builder's `python3 -m venv` finds the interpreter running these tests.
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+    }
+    # The plugin passes the proxies on; the pip index settings and HOME (pip's cache) of the
+    # machine running the tests go too.
+    for key in ("HOME", "http_proxy", "https_proxy", "no_proxy", "PIP_INDEX_URL", "PIP_CERT"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+@pytest.fixture(scope="module")
+def stage_libs() -> Any:
+    spec = importlib.util.spec_from_file_location("stage_libs", ROOT / "scripts" / "stage_libs.py")
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("charm", CHARMS)
+def test_charm_builder_installs_the_lock_and_the_charm_imports_from_its_tree(
+    charm: str, tmp_path: Path, stage_libs: Any
+):
+    build, install = tmp_path / "build", tmp_path / "install"
+    shutil.copytree(
+        ROOT / charm, build, ignore=shutil.ignore_patterns("lib", "*.charm", "__pycache__")
+    )
+    staged = stage_libs.stage(build)
+    command = charm_builder_command(charm, build, install)
+    constraints = Path(command[3]).parent / "parts" / "plugins" / "charm-constraints.txt"
+    built = _run(command, cwd=build, env=builder_env(constraints))
+    assert built.returncode == 0, (
+        f"charm builder failed for {charm}:\n{built.stdout[-6000:]}{built.stderr[-3000:]}"
+    )
+    # Strict mode: one pip call over the lock, binary packages from wheels, the rest from source.
+    (install_call,) = [
+        ast.literal_eval(line.removeprefix("Running external command "))
+        for line in built.stdout.splitlines()
+        if line.startswith("Running external command ") and "--no-deps" in line
+    ]
+    (no_binary,) = [arg for arg in install_call if arg.startswith("--no-binary=")]
+    locked = re.findall(r"^([A-Za-z0-9_.-]+)==", (build / "requirements.txt").read_text(), re.M)
+    binary = charmcraft_yaml(charm)["parts"]["charm"]["charm-binary-python-packages"]
+    assert sorted(no_binary.removeprefix("--no-binary=").split(",")) == sorted(
+        set(locked) - set(binary)
+    )
+
+    # -S: nothing from this test environment's site-packages, only what dispatch puts on the path.
+    imported = _run(
+        [sys.executable, "-S", "-c", IMPORT_CHARM, *staged],
+        cwd=install,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": "lib:venv"},
+    )
+    assert imported.returncode == 0, imported.stderr
+    outside = {
+        name: path
+        for name, path in json.loads(imported.stdout).items()
+        if not Path(path).resolve().is_relative_to(install.resolve())
+    }
+    assert outside == {}, "the packed charm would import these from outside its own tree"
+    modules = json.loads(imported.stdout)
+    for package in staged:
+        assert Path(modules[package]).is_relative_to(install / "lib"), package
