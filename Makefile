@@ -62,4 +62,4 @@ lock: $(UV)
 	echo "charmcraft==$(CHARMCRAFT_VERSION)" | $(LOCK) -o tests/project/charmcraft-requirements.txt -
 
 clean:
-	rm -rf $(VENV) .tox .coverage build $(foreach c,$(CHARMS),$(c)/lib $(c)/*.charm)
+	rm -rf $(VENV) .tox .coverage build .cache/charmcraft-* $(foreach c,$(CHARMS),$(c)/lib $(c)/*.charm)

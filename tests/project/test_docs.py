@@ -136,6 +136,19 @@ def test_every_relation_endpoint_is_in_its_reference_page(charm: str, endpoint: 
     assert f"`{endpoint}`" in reference_page(charm)
 
 
+@pytest.mark.parametrize(
+    ("charm", "entry"),
+    [
+        (charm, entry)
+        for charm in CHARMS
+        for entry in charmcraft(charm).get("assumes") or []
+        if isinstance(entry, str)  # any-of / all-of blocks are described in prose
+    ],
+)
+def test_every_assumes_entry_is_in_its_reference_page(charm: str, entry: str):
+    assert f"`{entry}`" in reference_page(charm)
+
+
 def test_bundle_is_a_kubernetes_bundle():
     assert bundle()["bundle"] == "kubernetes"
 
