@@ -16,6 +16,7 @@ from ops import testing
 from charmspecs import context
 from gateway_route import RequirerData, encode
 from kubedouble import KubeDouble
+from modelsim.model import model_uuid
 
 GATEWAY_APP = "gateway"
 GATEWAY_MODEL = "infra"
@@ -71,6 +72,7 @@ def route_relation(index: int, generation: int = 0) -> testing.Relation:
         id=index,
         remote_app_name=f"{ROUTE_APP}-{tenant_model(index)}",
         remote_app_data=encode(data),
+        remote_model_uuid=model_uuid(tenant_model(index)),
     )
 
 

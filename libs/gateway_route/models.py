@@ -89,6 +89,13 @@ class RequirerData(_Wire):
         list[Hostname], Field(max_length=MAX_REQUESTED_HOSTNAMES), AfterValidator(_unique)
     ]
     """Hostnames to serve; empty means the gateway's default hostname or bare address."""
+    refusal_reasons: list[str] | None = None
+    """The refusal reasons this requirer reads (library 1.1+); None: those of 1.0. A gateway
+    sends a newer reason only to requirers that list it."""
+
+    @model_serializer(mode="wrap")
+    def _without_unknowns(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _omit_none(handler(self), "refusal_reasons")
 
 
 class ParentRef(_Wire):
@@ -162,6 +169,20 @@ class RefusalReason(StrEnum):
     """HTTPS is enforced and the certificate has not arrived yet; this clears by itself."""
     CAPACITY = "capacity"
     """The gateway has no listener left for it."""
+    NOT_ALLOWED = "not-allowed"
+    """The gateway's hostname policy does not let this requirer's model claim it (library 1.1;
+    sent only to requirers that list it in `refusal_reasons`)."""
+
+
+REASONS_1_0 = frozenset(
+    {
+        RefusalReason.INVALID,
+        RefusalReason.CONFLICT,
+        RefusalReason.PENDING_CERTIFICATE,
+        RefusalReason.CAPACITY,
+    }
+)
+"""What a library 1.0 requirer reads; a newer reason makes its decoder refuse the answer."""
 
 
 class Refused(_Wire):

@@ -1,5 +1,6 @@
 """The gateway's side: read every configurator's request, answer each one."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ops
@@ -18,7 +19,19 @@ class Request:
     remote_app: str | None
     """None when Juju no longer tells which application is on the other end."""
     data: RequirerData | DataError | None
-    """None: the requirer has written nothing (yet)."""
+    """None: the requirer has written nothing (yet), or nothing in this format."""
+    databag: Mapping[str, str] | None = None
+    """The raw remote databag, kept only when `data` is not a valid request (to explain it)."""
+    remote_model: str | None = None
+    """The UUID of the requirer's model, as Juju says (`relation-model-get`, Juju 3.6.2+);
+    None where Juju cannot tell."""
+
+
+def _remote_model(relation: ops.Relation) -> str | None:
+    try:
+        return relation.remote_model.uuid
+    except (ops.ModelError, KeyError, TypeError):  # Juju < 3.6.2 has no relation-model-get
+        return None
 
 
 class GatewayRouteProvider:
@@ -40,7 +53,8 @@ class GatewayRouteProvider:
             databag = remote_app_databag(relation)
             data = decode(RequirerData, databag) if databag is not None else None
             remote_app = relation.app.name if relation.app is not None else None
-            requests.append(Request(relation.id, remote_app, data))
+            raw = None if isinstance(data, RequirerData) else databag
+            requests.append(Request(relation.id, remote_app, data, raw, _remote_model(relation)))
         return requests
 
     def answer(self, relation_id: int, data: ProviderData) -> None:

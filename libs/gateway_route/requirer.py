@@ -3,6 +3,7 @@
 import ops
 
 from gateway_route.databag import decode, encode
+from gateway_route.dialect import canonical_provider
 from gateway_route.errors import DataError
 from gateway_route.models import ProviderData, RequirerData
 from gateway_route.relation_data import clear, remote_app_databag, write_changed
@@ -37,6 +38,12 @@ class GatewayRouteRequirer:
         if databag is None:
             return None
         return decode(ProviderData, databag)
+
+    def dialect(self) -> str | None:
+        """Which other dialect of the interface the gateway speaks, if it writes one."""
+        relation = self.relation
+        databag = remote_app_databag(relation) if relation is not None else None
+        return canonical_provider(databag)
 
     def withdraw(self) -> None:
         """Remove our request (leader only), so the gateway stops serving it."""

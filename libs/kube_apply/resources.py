@@ -13,7 +13,7 @@ from lightkube.generic_resource import (
     get_generic_resource,
 )
 from lightkube.resources.apps_v1 import StatefulSet
-from lightkube.resources.core_v1 import ConfigMap, Secret, Service
+from lightkube.resources.core_v1 import ConfigMap, Namespace, Secret, Service
 
 from kube_objects.kinds import GROUP
 
@@ -45,6 +45,7 @@ BackendTLSPolicy = _namespaced("BackendTLSPolicy", "backendtlspolicies")
 
 KINDS: dict[str, ResourceType] = {
     "ConfigMap": ConfigMap,
+    "Namespace": Namespace,
     "Secret": Secret,
     "Service": Service,
     "StatefulSet": StatefulSet,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import lightkube
@@ -28,7 +29,7 @@ class Cluster:
         self.namespaces: list[str] = []
         self.accounts: dict[tuple[str, str], Account] = {}
 
-    def ensure_namespace(self, name: str) -> None:
+    def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
         if name not in self.namespaces:
             self.namespaces.append(name)
 

@@ -19,6 +19,7 @@ from ops import testing
 from charmspecs import context
 from gateway_route import Accepted, ParentRef, ProviderData, RequirerData, encode
 from kubedouble import KubeDouble
+from modelsim.model import claimed_models, model_uuid, namespace_annotations
 from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "apply", "delete", "deletecollection"})
@@ -96,14 +97,23 @@ class GatewayRig:
 
     @staticmethod
     def route(
-        relation_id: int, data: dict[str, str], remote_app: str | None = None
+        relation_id: int,
+        data: dict[str, str],
+        remote_app: str | None = None,
+        model: str | None = None,
     ) -> testing.Relation:
-        """A gateway-route relation whose configurator wrote `data` (wire form)."""
+        """A gateway-route relation whose configurator wrote `data` (wire form).
+
+        `model`: the model Juju says it is in; by default the one its data names (honest).
+        """
+        claimed = json.loads(data.get("namespace", "null")) if "namespace" in data else None
+        home = model or (claimed if isinstance(claimed, str) else "elsewhere")
         return testing.Relation(
             "gateway-route",
             id=relation_id,
             remote_app_name=remote_app or f"configurator-{relation_id}",
             remote_app_data=data,
+            remote_model_uuid=model_uuid(home),
         )
 
     @staticmethod
@@ -143,6 +153,8 @@ class GatewayRig:
 
     def changed(self, before: testing.State, relation_id: int) -> testing.State:
         relation = before.get_relation(relation_id)
+        for model in claimed_models(before.relations):  # Juju made every model's namespace
+            self.kube.ensure_namespace(model, namespace_annotations(model))
         return self.ctx.run(self.ctx.on.relation_changed(relation), before)
 
     def certify(self, before: testing.State, relation_id: int = 100) -> testing.State:

@@ -14,9 +14,10 @@ from integrator.act import act
 from integrator.certificates import GuardedCertificates, certificate_request
 from integrator.observe import observe, route_requests
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
-from integrator.plan.claims import wanted_certificates
+from integrator.plan.claims import NamespaceCheck, wanted_certificates
 from integrator.plan.get_certificate import certificate_result
-from integrator.plan.snapshot import CHARM
+from integrator.plan.identity import namespace_problem
+from integrator.plan.snapshot import CHARM, RouteRequest
 from kube_apply import try_connect
 from kube_apply.removal import remove_owned
 from kube_objects import Owner
@@ -71,8 +72,24 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         """One request per hostname; called by the TLS library in its own handlers too."""
         if not self.unit.is_leader():
             return []  # APP mode: only the leader requests
-        hostnames = wanted_certificates(self.config, route_requests(self, self.routes))
+        requests = route_requests(self, self.routes)
+        hostnames = wanted_certificates(self.config, requests, self._same_model_check())
         return [certificate_request(hostname) for hostname in hostnames]
+
+    def _same_model_check(self) -> NamespaceCheck:
+        """The namespace check that needs no cluster read: a same-model requester's namespace."""
+        own_model, own_namespace = self.model.uuid, self.model.name
+
+        def check(request: RouteRequest, claimed: str) -> str | None:
+            return namespace_problem(
+                claimed,
+                remote_model=request.remote_model,
+                own_model=own_model,
+                own_namespace=own_namespace,
+                namespaces=None,
+            )
+
+        return check
 
     def _on_get_certificate(self, event: ops.ActionEvent) -> None:
         hostname = str(event.params.get("hostname", "")).strip()

@@ -19,6 +19,7 @@ from ops import testing
 from charmspecs import charmcraft, context
 from gateway_route import ProviderData, RequirerData, decode, encode
 from kubedouble import KubeDouble
+from modelsim.model import claimed_models, model_uuid, namespace_annotations
 from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
 CHARM = "gateway-api-integrator"
@@ -128,8 +129,16 @@ def cluster_old(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clu
 class Flow:
     """Runs events like Juju would, feeding the TLS provider's answers back."""
 
-    def __init__(self, ctx: testing.Context, tls: TLSProvider, requirer_key: str):
+    def __init__(
+        self,
+        ctx: testing.Context,
+        tls: TLSProvider,
+        requirer_key: str,
+        kube: KubeDouble | None = None,
+    ):
         self.ctx = ctx
+        self.kube = kube
+        """The cluster, where Juju has made each tenant's model namespace."""
         self.tls = tls
         self.key_secret = testing.Secret(
             {"private-key": requirer_key}, label=REQUIRER_KEY_LABEL, owner="app"
@@ -154,6 +163,8 @@ class Flow:
             id=relation_id,
             remote_app_name=remote_app or f"configurator-{relation_id}",
             remote_app_data=encode(data),
+            # Honest: the configurator is in the model it names (its namespace).
+            remote_model_uuid=model_uuid(namespace),
         )
 
     @staticmethod
@@ -197,13 +208,20 @@ class Flow:
         return dataclasses.replace(out, config={**out.config, **changes})
 
     def run(self, event: Any, before: testing.State) -> testing.State:
+        self._models(before)
         return self.ctx.run(event, before)
 
     def changed(self, before: testing.State, relation_id: int | None = None) -> testing.State:
         """Run relation-changed on one relation (config-changed when none given)."""
         if relation_id is None:
-            return self.ctx.run(self.ctx.on.config_changed(), before)
-        return self.ctx.run(self.ctx.on.relation_changed(before.get_relation(relation_id)), before)
+            return self.run(self.ctx.on.config_changed(), before)
+        return self.run(self.ctx.on.relation_changed(before.get_relation(relation_id)), before)
+
+    def _models(self, state: testing.State) -> None:
+        """Juju made the namespace of every tenant's model before the tenant could relate."""
+        if self.kube is not None:
+            for model in claimed_models(state.relations):
+                self.kube.ensure_namespace(model, namespace_annotations(model))
 
     def certify(self, before: testing.State, relation_id: int = 100) -> testing.State:
         """Let the provider answer our CSRs, then deliver its answer (relation-changed)."""
@@ -221,8 +239,19 @@ class Flow:
 
 
 @pytest.fixture
-def flow(ctx: testing.Context, tls: TLSProvider, requirer_key: str) -> Flow:
-    return Flow(ctx, tls, requirer_key)
+def flow(
+    ctx: testing.Context, tls: TLSProvider, requirer_key: str, request: pytest.FixtureRequest
+) -> Flow:
+    """The flow, on whichever cluster the test uses."""
+    kube = next(
+        (
+            request.getfixturevalue(name).kube
+            for name in ("cluster_old", "cluster_any", "cluster")
+            if name in request.fixturenames
+        ),
+        request.getfixturevalue("kube") if "kube" in request.fixturenames else None,
+    )
+    return Flow(ctx, tls, requirer_key, kube)
 
 
 def answer_of(out: testing.State, relation_id: int) -> ProviderData:

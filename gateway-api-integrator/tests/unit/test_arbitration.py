@@ -172,7 +172,7 @@ def test_read_claim_reports_other_errors_as_broken():
 def test_read_claim_of_valid_data():
     data = RequirerData(namespace="shop", application="web", hostnames=["a.example.com"])
     claim = read_claim(RouteRequest(4, "cfg", data, encode(data), None))
-    assert claim == Claim(4, "shop", "web", ("a.example.com",))
+    assert claim == Claim(4, "shop", "web", ("a.example.com",), remote_app="cfg")
 
 
 def last_answer(hostname: str, default_hostname: str | None = None) -> ProviderData:

@@ -175,7 +175,8 @@ def test_steady_state_over_several_holders_lists_each_kind_once_and_writes_nothi
     assert writes(cluster.kube) == []
     lists = [r.kind for r in cluster.kube.requests if r.verb == "list"]
     assert sorted(lists) == sorted(
-        ["Secret", "Gateway", "ListenerSet", "HTTPRoute", "GatewayClass"]
+        # Namespaces: whose model each requester's claimed namespace is (cluster scope).
+        ["Secret", "Gateway", "ListenerSet", "HTTPRoute", "GatewayClass", "Namespace"]
     )
     assert cluster.kube.count("get") == 0
 

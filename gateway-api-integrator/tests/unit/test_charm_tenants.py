@@ -6,6 +6,7 @@ import ops
 from ops import testing
 
 from gateway_route import encode
+from modelsim.model import model_uuid
 
 HOST = "shop.example.com"
 SHOP_ONLY = {
@@ -134,7 +135,9 @@ def test_requirer_data_written_with_the_library_is_read(flow, cluster, answer):
     from gateway_route import RequirerData
 
     data = RequirerData(namespace="shop", application="web", hostnames=[HOST])
-    relation = testing.Relation("gateway-route", id=1, remote_app_data=encode(data))
+    relation = testing.Relation(
+        "gateway-route", id=1, remote_app_data=encode(data), remote_model_uuid=model_uuid("shop")
+    )
     out = flow.changed(flow.state(relation), 1)
     assert answer(out, 1).attachments_for(HOST)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from gateway_route import DataError, ProviderData, RefusalReason, RequirerData, encode
@@ -335,3 +336,149 @@ def test_every_answer_decodes_as_the_wire_model():
     for answer in result.answers.values():
         assert isinstance(answer, ProviderData)
         assert encode(answer)["version"] == "1"
+
+
+# ----- who is asking: claims checked against what Juju and the cluster say ------------------
+
+OWN_UUID = "00000000-0000-4000-8000-000000000001"
+SHOP_UUID = "11111111-1111-4111-8111-111111111111"
+BLOG_UUID = "22222222-2222-4222-8222-222222222222"
+REMOTE = "remote-" + "ab" * 16
+
+
+def claim(
+    relation_id: int, namespace: str, hostnames: list[str], *, model: str | None, app: str = REMOTE
+) -> RouteRequest:
+    data = RequirerData(namespace=namespace, application="web", hostnames=hostnames)
+    return RouteRequest(relation_id, app, data, remote_model=model)
+
+
+def juju_cluster(**kwargs) -> Cluster:
+    namespaces = {NAMESPACE: OWN_UUID, "shop": SHOP_UUID, "blog": BLOG_UUID, "manual": None}
+    return Cluster(listing=listing(**kwargs), gateway_classes=(CLASS,), namespaces=namespaces)
+
+
+def judged(*requests: RouteRequest, config: dict | None = None):
+    base = observed(*requests, config=config, state=juju_cluster())
+    return plan(dataclasses.replace(base, model_uuid=OWN_UUID))
+
+
+def test_a_requester_in_another_model_gets_what_its_own_namespace_asks():
+    result = judged(claim(1, "shop", ["shop.example.com"], model=SHOP_UUID))
+    assert [a.hostname for a in result.answers[1].accepted] == ["shop.example.com"]
+
+
+def test_a_cross_model_requester_claiming_another_models_namespace_is_refused():
+    # blog's configurator says it is shop, to take shop.example.com before shop does.
+    result = judged(
+        claim(1, "shop", ["shop.example.com"], model=BLOG_UUID),
+        claim(2, "shop", ["shop.example.com"], model=SHOP_UUID),
+    )
+    assert result.answers[1].accepted == []
+    (refusal,) = result.answers[1].refused
+    assert refusal.reason == RefusalReason.INVALID
+    assert "claims namespace shop" in refusal.message
+    assert [a.hostname for a in result.answers[2].accepted] == ["shop.example.com"]
+    assert result.status.is_blocked
+    assert "shop/web (via remote-abababab…) refused: it claims namespace shop" in (
+        result.status.message
+    )
+    (gateway,) = objects_of("Gateway", result)
+    tenancy = gateway["metadata"]["annotations"][TENANCY_ANNOTATION]
+    assert tenancy == '{"shop.example.com":["shop"]}'
+
+
+def test_a_same_model_requester_may_claim_only_the_gateways_namespace():
+    result = judged(claim(1, "shop", ["shop.example.com"], model=OWN_UUID, app="route"))
+    assert result.answers[1].accepted == []
+    assert "is in this model (infra) but claims shop" in result.status.message
+
+
+def test_a_namespace_that_does_not_exist_cannot_be_claimed():
+    result = judged(claim(1, "ghost", ["ghost.example.com"], model=SHOP_UUID))
+    assert result.answers[1].accepted == []
+    assert "claims namespace ghost, which does not exist" in result.status.message
+
+
+def test_without_relation_model_get_claims_cannot_be_checked_and_are_served():
+    # Juju < 3.6.2 cannot say which model a requester is in.
+    result = judged(claim(1, "shop", ["shop.example.com"], model=None))
+    assert [a.hostname for a in result.answers[1].accepted] == ["shop.example.com"]
+
+
+def test_a_namespace_juju_did_not_make_cannot_be_checked():
+    result = judged(claim(1, "manual", ["manual.example.com"], model=SHOP_UUID))
+    assert [a.hostname for a in result.answers[1].accepted] == ["manual.example.com"]
+
+
+def test_canonicals_requirer_is_named_with_what_to_deploy_instead():
+    canonical = RouteRequest(
+        1,
+        "ingress-configurator",
+        None,
+        databag={"hostname": '"app.example.com"', "additional_hostnames": "[]"},
+    )
+    result = judged(canonical)
+    assert result.withdrawn == (1,)
+    assert result.status.is_blocked
+    assert (
+        "ingress-configurator speaks Canonical's gateway-route v1, not this gateway's "
+        "gateway-route" in result.status.message
+    )
+    assert "this project's gateway-route-configurator" in result.status.message
+
+
+# ----- the hostname policy --------------------------------------------------------------------
+
+POLICY = {"hostname-policy": "shop.example.com=shop,*.blog.example.com=blog|blog-staging"}
+
+
+def test_the_policy_refuses_a_model_it_does_not_name():
+    result = judged(claim(1, "blog", ["shop.example.com"], model=BLOG_UUID), config=POLICY)
+    (refusal,) = result.answers[1].refused
+    # A library 1.0 requirer reads no newer reason: it gets `invalid`, with the reason named.
+    assert refusal.reason == RefusalReason.INVALID
+    assert refusal.message.startswith("not-allowed: the gateway's hostname-policy lets only")
+
+
+def test_a_requirer_that_reads_it_gets_not_allowed():
+    data = RequirerData(
+        namespace="blog",
+        application="web",
+        hostnames=["shop.example.com", "a.blog.example.com"],
+        refusal_reasons=[reason.value for reason in RefusalReason],
+    )
+    result = judged(RouteRequest(1, REMOTE, data, remote_model=BLOG_UUID), config=POLICY)
+    (refusal,) = result.answers[1].refused
+    assert refusal.reason == RefusalReason.NOT_ALLOWED
+    assert refusal.fix is not None
+    assert "hostname-policy" in refusal.fix
+    assert [a.hostname for a in result.answers[1].accepted] == ["a.blog.example.com"]
+
+
+def test_a_wildcard_matches_any_depth_but_not_its_own_domain():
+    result = judged(
+        claim(1, "blog", ["x.y.blog.example.com", "blog.example.com"], model=BLOG_UUID),
+        config=POLICY,
+    )
+    assert [a.hostname for a in result.answers[1].accepted] == ["x.y.blog.example.com"]
+    assert [r.hostname for r in result.answers[1].refused] == ["blog.example.com"]
+
+
+def test_a_released_hostname_goes_only_to_a_claimant_the_policy_allows():
+    # blog asked first (lower relation id) but may not have it; shop may.
+    result = judged(
+        claim(1, "blog", ["shop.example.com"], model=BLOG_UUID),
+        claim(2, "shop", ["shop.example.com"], model=SHOP_UUID),
+        config=POLICY,
+    )
+    assert [a.hostname for a in result.answers[2].accepted] == ["shop.example.com"]
+    assert result.answers[1].accepted == []
+
+
+def test_a_bad_policy_entry_is_named_with_the_fix():
+    result = judged(config={"hostname-policy": "shop.example.com=shop,oops"})
+    assert result.status.is_blocked
+    assert result.status.message.startswith("config hostname-policy='oops' must be")
+    assert "run: juju config gateway hostname-policy=" in result.status.message
+    assert result.objects is None

@@ -46,6 +46,16 @@ def ca_certificates(
         return ()
 
 
+def remote_model(relation: ops.Relation | None) -> str | None:
+    """The model UUID of the other end, as Juju says (Juju 3.6.2+); None where it cannot."""
+    if relation is None:
+        return None
+    try:
+        return relation.remote_model.uuid
+    except (ops.ModelError, KeyError, TypeError):
+        return None
+
+
 def observe(
     charm: ops.CharmBase,
     relations: tuple[IngressProvider, GatewayRouteRequirer, CertificateTransferRequires],
@@ -65,8 +75,12 @@ def observe(
         ingress=ingress.read(),
         ingress_related=relation is not None,
         workload=relation.app.name if relation is not None and relation.app else None,
+        workload_model=remote_model(relation),
+        model_uuid=charm.model.uuid,
         gateway_related=gateway.relation is not None,
+        gateway=gateway.relation.app.name if gateway.relation and gateway.relation.app else None,
         answer=gateway.answer(),
+        gateway_dialect=gateway.dialect(),
         ca=ca_certificates(charm, ca),
     )
     return dataclasses.replace(observed, cluster=listing(client, observed.owner, namespace))

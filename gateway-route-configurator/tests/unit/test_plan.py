@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from configurator.plan import WITHDRAW, Observed, plan
 from configurator.plan.config import Config
 from configurator.plan.objects import desired_objects, routes
@@ -273,3 +275,52 @@ def test_a_pending_certificate_that_cannot_come_blocks_naming_the_gateways_relat
     )
     assert result.status.is_blocked
     assert "juju integrate gateway:certificates" in result.status.message
+
+
+# ----- a workload can only ever expose itself ---------------------------------------------------
+
+
+def test_a_workload_asking_to_be_served_as_another_app_gets_nothing():
+    liar = IngressRequest(model=NAMESPACE, name="admin", port=8080)
+    result = plan(dataclasses.replace(observed(ingress=liar), workload="catalogue"))
+    assert result.status.is_blocked
+    assert "workload catalogue asks to be served as 'admin'" in result.status.message
+    # Nothing created, nothing changed for what was served before.
+    assert (result.objects, result.request, result.url) == (None, None, None)
+
+
+def test_a_workload_in_another_model_is_refused_whatever_its_data_says():
+    base = observed(ingress=WORKLOAD)
+    result = plan(dataclasses.replace(base, model_uuid="own", workload_model="elsewhere"))
+    assert result.objects == ()
+    assert result.url == WITHDRAW
+    assert "is related from another model, not shop (Juju says so)" in result.status.message
+
+
+def test_canonicals_gateway_is_named_and_our_request_withdrawn():
+    base = observed(answer=DataError("version", "is missing"))
+    result = plan(
+        dataclasses.replace(
+            base, gateway="gateway-api-integrator", gateway_dialect="Canonical's gateway-route v1"
+        )
+    )
+    assert result.status.is_blocked
+    assert result.status.message.startswith(
+        "the gateway gateway-api-integrator speaks Canonical's gateway-route v1"
+    )
+    assert result.request == WITHDRAW
+    assert result.objects is None
+
+
+def test_not_allowed_shows_the_gateways_fix():
+    refusal = Refused(
+        hostname=HOST,
+        reason=RefusalReason.NOT_ALLOWED,
+        message="the gateway's hostname-policy lets only model(s) blog claim shop.example.com",
+        fix="the gateway's operator decides: juju config gateway hostname-policy=...",
+    )
+    result = plan(
+        observed(answer=ANSWER.model_copy(update={"accepted": [], "refused": [refusal]}))
+    )
+    assert result.status.is_blocked
+    assert result.status.message.endswith("juju config gateway hostname-policy=...")

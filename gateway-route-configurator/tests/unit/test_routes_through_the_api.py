@@ -236,6 +236,9 @@ def test_request_asks_for_hostname_and_additional_hostnames_for_our_namespace(wo
         "namespace": '"shop"',
         "application": '"catalogue"',
         "hostnames": '["a.example.com", "b.example.com"]',
+        # Library 1.1: every refusal reason it reads, so newer ones are sent only to it.
+        "refusal_reasons": '["invalid", "conflict", "pending-certificate", "capacity", '
+        '"not-allowed"]',
     }
     assert out.unit_status == testing.WaitingStatus("waiting for the gateway to answer")
 

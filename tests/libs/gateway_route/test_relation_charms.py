@@ -18,6 +18,8 @@ from gateway_route.provider import GatewayRouteProvider, Request
 from gateway_route.requirer import GatewayRouteRequirer
 
 ENDPOINT = "gateway-route"
+OWN = "00000000-0000-4000-8000-00000000000a"
+SHOP_MODEL = "00000000-0000-4000-8000-00000000000b"
 
 
 class ConfiguratorCharm(ops.CharmBase):
@@ -248,15 +250,20 @@ def test_requirer_with_unknown_remote_app_sees_nothing():
 
 def test_provider_reads_each_request_with_its_remote_app():
     first = testing.Relation(
-        ENDPOINT, remote_app_name="shop-route", remote_app_data=encode(REQUEST)
+        ENDPOINT,
+        remote_app_name="shop-route",
+        remote_app_data=encode(REQUEST),
+        remote_model_uuid=SHOP_MODEL,
     )
     second = testing.Relation(ENDPOINT, remote_app_name="blog-route")
     ctx = gateway()
-    with ctx(ctx.on.update_status(), testing.State(leader=True, relations={first, second})) as m:
+    state = testing.State(leader=True, relations={first, second}, model=testing.Model(uuid=OWN))
+    with ctx(ctx.on.update_status(), state) as m:
         m.run()
         assert m.charm.seen == [
-            Request(first.id, "shop-route", REQUEST),
-            Request(second.id, "blog-route", None),
+            # The model each requester is in, as Juju says (relation-model-get).
+            Request(first.id, "shop-route", REQUEST, remote_model=SHOP_MODEL),
+            Request(second.id, "blog-route", None, {}, remote_model=OWN),
         ]
 
 
@@ -333,7 +340,13 @@ def test_provider_relation_with_unknown_remote_app_reads_as_nothing_written():
     ctx = gateway()
     with ctx(ctx.on.update_status(), testing.State(leader=True, relations={relation})) as m:
         m.charm.model.relations[ENDPOINT][0].app = None  # type: ignore[assignment]
-        assert m.charm.route.requests() == [Request(relation.id, None, None)]
+        (found,) = m.charm.route.requests()
+        assert (found.relation_id, found.remote_app, found.data, found.databag) == (
+            relation.id,
+            None,
+            None,
+            None,
+        )
 
 
 def test_provider_answer_to_unknown_relation_is_ignored():

@@ -19,6 +19,7 @@ import charmspecs
 from fuzzdata.cluster import comparable, fresh_double, replay
 from gateway_route import RequirerData, encode
 from kubedouble import KubeDouble
+from modelsim.model import model_uuid, namespace_annotations
 from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
 APP = "gateway"
@@ -65,12 +66,20 @@ def route(
         id=relation_id,
         remote_app_name=remote_app or f"configurator-{relation_id}",
         remote_app_data=encode(data),
+        remote_model_uuid=model_uuid(namespace),
     )
 
 
-def raw_route(relation_id: int, databag: dict[str, str], remote_app: str) -> testing.Relation:
+def raw_route(
+    relation_id: int, databag: dict[str, str], remote_app: str, model: str = TENANT_NAMESPACE
+) -> testing.Relation:
+    """A relation to a configurator in `model` that wrote `databag`, whatever it says."""
     return testing.Relation(
-        "gateway-route", id=relation_id, remote_app_name=remote_app, remote_app_data=databag
+        "gateway-route",
+        id=relation_id,
+        remote_app_name=remote_app,
+        remote_app_data=databag,
+        remote_model_uuid=model_uuid(model),
     )
 
 
@@ -80,7 +89,8 @@ def with_relation(state: testing.State, relation: testing.Relation) -> testing.S
 
 
 def seed_class(kube: KubeDouble) -> None:
-    kube.ensure_namespace(MODEL)
+    kube.ensure_namespace(MODEL, namespace_annotations(MODEL))
+    kube.ensure_namespace(TENANT_NAMESPACE, namespace_annotations(TENANT_NAMESPACE))
     kube.seed(
         {
             "apiVersion": "gateway.networking.k8s.io/v1",

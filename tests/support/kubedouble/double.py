@@ -8,6 +8,7 @@ import json
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -180,11 +181,14 @@ class KubeDouble:
 
     # ----- seeding and reading back -------------------------------------------------------
 
-    def ensure_namespace(self, name: str) -> None:
-        """Create namespace `name` unless it exists."""
+    def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
+        """Create namespace `name` unless it exists (with `annotations`, as Juju makes them)."""
         with self._lock:
             if self._store.get("", "Namespace", "", name) is None:
-                self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+                metadata: dict[str, Any] = {"name": name}
+                if annotations:
+                    metadata["annotations"] = dict(annotations)
+                self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata})
 
     def seed(self, obj: Any) -> dict[str, Any]:
         """Create `obj` (dict or lightkube resource) through normal admission; returns it stored.

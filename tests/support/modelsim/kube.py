@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -23,7 +23,7 @@ class Credential(Protocol):
 class SharedCluster(Protocol):
     """What the simulation needs from `kubedouble.KubeDouble` (a started one)."""
 
-    def ensure_namespace(self, name: str) -> None:
+    def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
         """Create the namespace if missing."""
         ...
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import ops
@@ -17,6 +20,16 @@ from modelsim.participants import Participant
 def model_uuid(model: str) -> str:
     """A stable UUID per model name, so reruns produce the same secret and relation views."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"modelsim:{model}"))
+
+
+_MODEL_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+MODEL_UUID_ANNOTATION = "model.juju.is/id"
+"""Juju annotates each model's namespace with the model's UUID (juju/juju caas/kubernetes)."""
+
+
+def namespace_annotations(model: str) -> dict[str, str]:
+    """The annotations Juju puts on the namespace of `model`."""
+    return {MODEL_UUID_ANNOTATION: model_uuid(model)}
 
 
 def juju_unit_keys(address: str) -> dict[str, str]:
@@ -143,3 +156,23 @@ class RelationRecord:
 def unit_number(unit_name: str) -> int:
     """`app/3` -> 3."""
     return int(unit_name.rsplit("/", 1)[1])
+
+
+def claimed_models(relations: Iterable[object]) -> set[str]:
+    """The models gateway-route requesters in `relations` name (testing.Relation objects).
+
+    Test rigs that run the gateway alone use it to make those models' namespaces exist, as
+    Juju does for every model before anything in it can relate.
+    """
+    found: set[str] = set()
+    for relation in relations:
+        if getattr(relation, "endpoint", None) != "gateway-route":
+            continue
+        raw = (getattr(relation, "remote_app_data", None) or {}).get("namespace", "null")
+        try:
+            name = json.loads(raw)
+        except (ValueError, TypeError, RecursionError):
+            continue
+        if isinstance(name, str) and _MODEL_NAME.fullmatch(name):
+            found.add(name)
+    return found

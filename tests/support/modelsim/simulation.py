@@ -22,7 +22,15 @@ from modelsim.crossmodel import CrossModelNames
 from modelsim.errors import HookFailed, NotSettled, SimulationError
 from modelsim.kube import SharedCluster, kubeconfig_env
 from modelsim.metadata import CharmMeta, load_charm_meta
-from modelsim.model import App, End, RelationRecord, Unit, juju_unit_keys, unit_number
+from modelsim.model import (
+    App,
+    End,
+    RelationRecord,
+    Unit,
+    juju_unit_keys,
+    namespace_annotations,
+    unit_number,
+)
 from modelsim.participants import Participant
 from modelsim.pending import Pending, round_robin
 from modelsim.records import (
@@ -417,7 +425,8 @@ class Simulation:
         )
         self.apps[name] = app
         if self.kube is not None:
-            self.kube.ensure_namespace(model)  # Juju model == Kubernetes namespace
+            # Juju model == Kubernetes namespace, annotated with the model's UUID.
+            self.kube.ensure_namespace(model, namespace_annotations(model))
         return app
 
     def _add_unit(self, app: App) -> Unit:

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gateway_route import Accepted, ParentRef, ProviderData, RefusalReason, Refused, Serving
+from gateway_route.models import MAX_MESSAGE_LENGTH, REASONS_1_0
 from integrator.plan.arbitration import Arbitration
-from integrator.plan.claims import Claim
+from integrator.plan.claims import Claim, Impostor
 from integrator.plan.listeners import HttpsMode, ListenerSpec, attachments
 
 
@@ -63,6 +64,41 @@ def answer(
             accepted.append(Accepted(hostname=served.hostname, parents=parents, serving=serving))
         else:  # only enforcement withholds listeners from a served hostname
             refused.append(_pending_certificate(served.hostname or "", gateway))
+    return _provider_data([_for(claim, item) for item in refused], accepted, gateway)
+
+
+def _for(claim: Claim, refusal: Refused) -> Refused:
+    """The refusal in words this requirer reads: a 1.0 reader refuses reasons it does not know."""
+    known = claim.refusal_reasons if claim.refusal_reasons is not None else REASONS_1_0
+    if refusal.reason in known:
+        return refusal
+    return refusal.model_copy(
+        update={
+            "reason": RefusalReason.INVALID,
+            "message": f"{refusal.reason.value}: {refusal.message}"[:MAX_MESSAGE_LENGTH],
+        }
+    )
+
+
+def refusal_answer(impostor: Impostor, gateway: GatewayFacts) -> ProviderData:
+    """Everything an impostor asked for, refused, with why."""
+    claim = impostor.claim
+    fix = "the configurator must be deployed in the model whose namespace it claims"
+    refused = [
+        Refused(
+            hostname=hostname,
+            reason=RefusalReason.INVALID,
+            message=f"refused: the requester {impostor.problem}",
+            fix=fix,
+        )
+        for hostname in claim.hostnames or ("",)
+    ]
+    return _provider_data(refused, [], gateway)
+
+
+def _provider_data(
+    refused: list[Refused], accepted: list[Accepted], gateway: GatewayFacts
+) -> ProviderData:
     return ProviderData(
         gateway_name=gateway.name,
         gateway_namespace=gateway.namespace,

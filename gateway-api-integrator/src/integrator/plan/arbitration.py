@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from gateway_route import RefusalReason, Refused
 from integrator.plan.claims import Claim
+from integrator.plan.policy import Policy
 
 Tenancy = Mapping[str | None, frozenset[str]]
 """Hostname (None: the bare address) -> the namespaces it is served for right now."""
@@ -46,10 +47,16 @@ class Arbitration:
 
 
 def _refuse(
-    refusals: dict[int, list[Refused]], claim: Claim, hostname: str, reason: str, message: str
+    refusals: dict[int, list[Refused]],
+    claim: Claim,
+    hostname: str,
+    reason: str,
+    message: str,
+    *,
+    fix: str | None = None,
 ) -> None:
     refusals.setdefault(claim.relation_id, []).append(
-        Refused(hostname=hostname, reason=RefusalReason(reason), message=message)
+        Refused(hostname=hostname, reason=RefusalReason(reason), message=message, fix=fix)
     )
 
 
@@ -58,13 +65,48 @@ def _winner(claimants: list[Claim], serving: frozenset[str]) -> str:
     return min(current or claimants, key=lambda claim: claim.relation_id).namespace
 
 
-def _group(
-    claims: Sequence[Claim],
-    external_hostname: str | None,
-    enforce_https: bool,
+@dataclass(frozen=True)
+class Rules:
+    """What the operator configured that decides who may have which hostname."""
+
+    external_hostname: str | None = None
+    """The gateway's default hostname, shared by configurators that set none."""
+    enforce_https: bool = False
+    """With no default hostname, hostname-less requests are then unservable."""
+    policy: Policy = field(default_factory=Policy)
+    fix: str = ""
+    """The command that changes the policy, for refusals it causes."""
+
+
+def _claim_hostname(
+    claim: Claim,
+    hostname: str,
+    rules: Rules,
+    by_key: dict[str | None, list[Claim]],
     refusals: dict[int, list[Refused]],
+) -> None:
+    if hostname == rules.external_hostname:
+        _refuse(
+            refusals,
+            claim,
+            hostname,
+            "conflict",
+            f"{hostname} is the gateway's external-hostname, shared by every "
+            "configurator that sets no hostname: unset hostname to be served there",
+        )
+    elif not rules.policy.allows(hostname, claim.namespace):
+        fix = f"the gateway's operator decides: {rules.fix}" if rules.fix else None
+        message = rules.policy.why_not(hostname)
+        _refuse(refusals, claim, hostname, "not-allowed", message, fix=fix)
+    else:
+        by_key.setdefault(hostname, []).append(claim)
+
+
+def _group(
+    claims: Sequence[Claim], rules: Rules, refusals: dict[int, list[Refused]]
 ) -> dict[str | None, list[Claim]]:
     """Claimants per hostname (None: the bare address); invalid asks refused on the way."""
+    external_hostname = rules.external_hostname
     by_key: dict[str | None, list[Claim]] = {}
     if external_hostname:
         by_key[external_hostname] = []  # always served: the operator configured it
@@ -74,7 +116,7 @@ def _group(
         if claim.wants_default:
             if external_hostname:
                 by_key[external_hostname].append(claim)
-            elif enforce_https:
+            elif rules.enforce_https:
                 _refuse(
                     refusals,
                     claim,
@@ -86,17 +128,7 @@ def _group(
             else:
                 by_key.setdefault(None, []).append(claim)
         for hostname in claim.hostnames:
-            if hostname == external_hostname:
-                _refuse(
-                    refusals,
-                    claim,
-                    hostname,
-                    "conflict",
-                    f"{hostname} is the gateway's external-hostname, shared by every "
-                    "configurator that sets no hostname: unset hostname to be served there",
-                )
-            else:
-                by_key.setdefault(hostname, []).append(claim)
+            _claim_hostname(claim, hostname, rules, by_key, refusals)
     return by_key
 
 
@@ -120,8 +152,9 @@ def arbitrate(
     claims: Sequence[Claim],
     *,
     tenancy: Tenancy,
-    external_hostname: str | None,
-    enforce_https: bool,
+    external_hostname: str | None = None,
+    enforce_https: bool = False,
+    rules: Rules | None = None,
 ) -> Arbitration:
     """Decide every claim.
 
@@ -130,9 +163,14 @@ def arbitrate(
         tenancy: hostname (None: bare address) -> namespaces it is served for right now.
         external_hostname: the gateway's default hostname, shared by configurators that set none.
         enforce_https: with no default hostname, hostname-less requests are then unservable.
+        rules: all of the operator's rules (instead of the two above), the policy included. A
+            claim the policy does not allow never competes, so a hostname that is released
+            goes only to a claimant the policy allows.
     """
+    rules = rules or Rules(external_hostname, enforce_https)
+    external_hostname = rules.external_hostname
     refusals: dict[int, list[Refused]] = {}
-    by_key = _group(claims, external_hostname, enforce_https, refusals)
+    by_key = _group(claims, rules, refusals)
 
     decided: list[Served] = []
     for key, claimants in by_key.items():

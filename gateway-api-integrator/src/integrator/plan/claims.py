@@ -5,9 +5,10 @@ serves the valid ones and refuses the rest with reason "invalid", so a typo in o
 not take a tenant's other hostnames offline.
 """
 
+import dataclasses
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -21,7 +22,9 @@ from gateway_route import (
     decode,
     validate_hostname,
 )
+from gateway_route.dialect import canonical_requirer
 from integrator.plan.config import valid_external_hostname
+from integrator.plan.policy import Policy, parse_policy
 from integrator.plan.snapshot import RouteRequest
 
 _NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
@@ -46,6 +49,10 @@ class Claim:
     """(hostname as sent, why it is refused)."""
     answered: bool = True
     """False for kept claims that hold a broken requester's hostnames held (no answer)."""
+    remote_app: str | None = None
+    """The requester as Juju names it (`remote-<uuid>` across models)."""
+    refusal_reasons: frozenset[str] | None = None
+    """The refusal reasons it reads (None: those of library 1.0)."""
 
     @property
     def wants_default(self) -> bool:
@@ -66,6 +73,24 @@ class BrokenRequest:
 
 
 @dataclass(frozen=True)
+class Impostor:
+    """A requester whose claimed namespace is not its own model: all it asks is refused."""
+
+    claim: Claim
+    problem: str
+    """What Juju says against the claim, for statuses and the refusal."""
+
+
+@dataclass(frozen=True)
+class Stranger:
+    """A requester speaking another dialect of the interface name (Canonical's)."""
+
+    relation_id: int
+    application: str
+    dialect: str
+
+
+@dataclass(frozen=True)
 class Requests:
     """Every relation's request, sorted by what can be done with it."""
 
@@ -73,22 +98,40 @@ class Requests:
     broken: tuple[BrokenRequest, ...] = ()
     empty: tuple[int, ...] = ()
     """Relations that ask for nothing (yet): any answer of ours there is withdrawn."""
+    impostors: tuple[Impostor, ...] = ()
+    strangers: tuple[Stranger, ...] = ()
 
 
-def read_requests(requests: Iterable[RouteRequest]) -> Requests:
-    """Sort every relation's request into claims, broken requests and empty relations."""
-    claims: list[Claim] = []
-    broken: list[BrokenRequest] = []
-    empty: list[int] = []
+NamespaceCheck = Callable[[RouteRequest, str], "str | None"]
+"""Why a request's claimed namespace is not the requester's own (None: it is, or unknowable)."""
+
+
+def read_requests(
+    requests: Iterable[RouteRequest], check: NamespaceCheck | None = None
+) -> Requests:
+    """Sort every relation's request: claims, broken, empty, impostors and strangers."""
+    found: dict[str, list] = {
+        "claims": [],
+        "broken": [],
+        "empty": [],
+        "impostors": [],
+        "strangers": [],
+    }
     for request in requests:
         result = read_claim(request)
-        if isinstance(result, Claim):
-            claims.append(result)
+        problem = check(request, result.namespace) if isinstance(result, Claim) and check else None
+        if isinstance(result, Claim) and problem:
+            found["impostors"].append(Impostor(result, problem))
+        elif isinstance(result, Claim):
+            found["claims"].append(result)
         elif isinstance(result, BrokenRequest):
-            broken.append(result)
+            found["broken"].append(result)
+        elif dialect := canonical_requirer(request.databag):
+            app = request.remote_app or "unknown application"
+            found["strangers"].append(Stranger(request.relation_id, app, dialect))
         else:
-            empty.append(request.relation_id)
-    return Requests(tuple(claims), tuple(broken), tuple(empty))
+            found["empty"].append(request.relation_id)
+    return Requests(**{name: tuple(items) for name, items in found.items()})
 
 
 def read_claim(request: RouteRequest) -> Claim | BrokenRequest | None:
@@ -97,7 +140,14 @@ def read_claim(request: RouteRequest) -> Claim | BrokenRequest | None:
     if data is None:
         return None
     if isinstance(data, RequirerData):
-        return Claim(relation_id, data.namespace, data.application, tuple(data.hostnames))
+        return Claim(
+            relation_id,
+            data.namespace,
+            data.application,
+            tuple(data.hostnames),
+            remote_app=request.remote_app,
+            refusal_reasons=_reasons(data.refusal_reasons),
+        )
     lenient = (
         decode(_LenientRequest, databag)
         if data.field == "hostnames" and databag is not None
@@ -121,7 +171,19 @@ def read_claim(request: RouteRequest) -> Claim | BrokenRequest | None:
             continue
         if hostname not in valid:
             valid.append(hostname)
-    return Claim(relation_id, lenient.namespace, lenient.application, tuple(valid), tuple(invalid))
+    return Claim(
+        relation_id,
+        lenient.namespace,
+        lenient.application,
+        tuple(valid),
+        tuple(invalid),
+        remote_app=request.remote_app,
+        refusal_reasons=_reasons(lenient.refusal_reasons),
+    )
+
+
+def _reasons(listed: list[str] | None) -> frozenset[str] | None:
+    return frozenset(listed) if listed is not None else None
 
 
 def _readable_namespace(databag: Mapping[str, str] | None) -> str | None:
@@ -178,14 +240,25 @@ def certificate_hostnames(
 
 
 def wanted_certificates(
-    config: Mapping[str, object], requests: Iterable[RouteRequest]
+    config: Mapping[str, object],
+    requests: Iterable[RouteRequest],
+    check: NamespaceCheck | None = None,
 ) -> list[str]:
     """The hostnames to request certificates for, from config and relations alone.
 
     The TLS library asks for these in its own event handlers, before the reconcile runs; a
-    config problem elsewhere must not withdraw them, so only `external-hostname` is read.
+    config problem elsewhere must not withdraw them, so only `external-hostname` and the
+    hostname policy are read. Impostors and hostnames the policy refuses their claimant get no
+    certificate request: a certificate for a hostname is worth having for a squatter.
     """
-    sorted_requests = read_requests(requests)
-    return certificate_hostnames(
-        sorted_requests.claims, sorted_requests.broken, valid_external_hostname(config)
-    )
+    sorted_requests = read_requests(requests, check)
+    policy = parse_policy(str(config.get("hostname-policy") or ""))
+    allowed = policy if isinstance(policy, Policy) else Policy()
+    claims = [
+        dataclasses.replace(
+            claim,
+            hostnames=tuple(h for h in claim.hostnames if allowed.allows(h, claim.namespace)),
+        )
+        for claim in sorted_requests.claims
+    ]
+    return certificate_hostnames(claims, sorted_requests.broken, valid_external_hostname(config))

@@ -6,9 +6,10 @@ before keeps being served.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateway_route import validate_hostname
+from integrator.plan.policy import Policy, parse_policy
 from reconcile import ConfigProblem
 
 DEFAULT_HSTS_MAX_AGE = 31536000
@@ -23,6 +24,8 @@ class Config:
     external_hostname: str | None
     enforce_https: bool
     hsts_max_age: int
+    hostname_policy: Policy = field(default_factory=Policy)
+    """Which models may claim which hostnames; unset: the first claimant keeps a hostname."""
 
 
 def valid_external_hostname(raw: Mapping[str, object]) -> str | None:
@@ -57,9 +60,20 @@ def load_config(raw: Mapping[str, object], app: str) -> Config | ConfigProblem:
             f"juju config {app} hsts-max-age={DEFAULT_HSTS_MAX_AGE}",
         )
 
+    policy = parse_policy(str(raw.get("hostname-policy") or ""))
+    if isinstance(policy, tuple):
+        entry, why = policy
+        return ConfigProblem(
+            "hostname-policy",
+            entry,
+            why,
+            f"juju config {app} hostname-policy='shop.example.com=shop,*.blog.example.com=blog'",
+        )
+
     return Config(
         gateway_class=str(raw.get("gateway-class") or "").strip() or None,
         external_hostname=external_hostname,
         enforce_https=bool(raw.get("enforce-https", True)),
         hsts_max_age=hsts_max_age,
+        hostname_policy=policy,
     )

@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 
 from gateway_route import ProviderData
 from integrator.plan import listeners, objects, placement
-from integrator.plan.answers import GatewayFacts, answer
-from integrator.plan.arbitration import Arbitration, Tenancy, arbitrate, tenant_serving
+from integrator.plan.answers import GatewayFacts, answer, refusal_answer
+from integrator.plan.arbitration import Arbitration, Rules, Tenancy, arbitrate, tenant_serving
 from integrator.plan.certificates import usable
-from integrator.plan.claims import Requests, kept_claims, read_requests
+from integrator.plan.claims import (
+    Claim,
+    NamespaceCheck,
+    Requests,
+    kept_claims,
+    read_requests,
+)
 from integrator.plan.config import Config, load_config
 from integrator.plan.controller import (
     Controller,
@@ -27,8 +33,9 @@ from integrator.plan.controller import (
     listener_set_support,
 )
 from integrator.plan.gateway_class import choose_gateway_class
+from integrator.plan.identity import namespace_problem, requester
 from integrator.plan.layout import Layout, build_layout
-from integrator.plan.snapshot import OWNED_KINDS, Cluster, Observed
+from integrator.plan.snapshot import OWNED_KINDS, Cluster, Observed, RouteRequest
 from integrator.plan.status import controller_report, integrate_certificates, leader_status
 from kube_objects import Listing, Unavailable, describe
 from kube_objects.conditions import supported_features
@@ -66,17 +73,46 @@ def plan(observed: Observed) -> Plan:
     config = load_config(observed.config, observed.app)
     if isinstance(config, ConfigProblem):
         return Plan(config.status, logs=(("warning", f"invalid configuration: {config}"),))
-    requests = read_requests(observed.requests)
-    logs: tuple[Log, ...] = tuple(
-        ("warning", f"relation {request.relation_id}: {request.error}")
-        for request in requests.broken
-    )
     cluster = observed.cluster
+    namespaces = cluster.namespaces if isinstance(cluster, Cluster) else None
+    requests = read_requests(observed.requests, _namespace_check(observed, namespaces))
+    logs = _request_logs(requests)
     if not isinstance(cluster, Cluster):
         failure = cluster or Unavailable("the cluster was not read")
         return Plan(api_failure(failure, observed.app), logs=logs)
     served = _serve(observed, config, requests, cluster)
     return dataclasses.replace(served, logs=logs + served.logs)
+
+
+def _namespace_check(
+    observed: Observed, namespaces: Mapping[str, str | None] | None
+) -> NamespaceCheck:
+    def check(request: RouteRequest, claimed: str) -> str | None:
+        return namespace_problem(
+            claimed,
+            remote_model=request.remote_model,
+            own_model=observed.model_uuid,
+            own_namespace=observed.namespace,
+            namespaces=namespaces,
+        )
+
+    return check
+
+
+def _request_logs(requests: Requests) -> tuple[Log, ...]:
+    broken: list[Log] = [
+        ("warning", f"relation {request.relation_id}: {request.error}")
+        for request in requests.broken
+    ]
+    lies: list[Log] = [
+        ("warning", f"relation {item.claim.relation_id}: {_who(item.claim)} {item.problem}")
+        for item in requests.impostors
+    ]
+    return (*broken, *lies)
+
+
+def _who(claim: Claim) -> str:
+    return requester(claim.remote_app, claim.namespace, claim.application)
 
 
 def _gateway_problem(observed: Observed, cluster: Cluster) -> Status | None:
@@ -135,12 +171,13 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
             )
         )
     kept = [c for b in requests.broken for c in kept_claims(b, tenancy, config.external_hostname)]
-    arbitration = arbitrate(
-        [*requests.claims, *kept],
-        tenancy=tenancy,
-        external_hostname=config.external_hostname,
-        enforce_https=config.enforce_https,
+    rules = Rules(
+        config.external_hostname,
+        config.enforce_https,
+        config.hostname_policy,
+        f"juju config {app} hostname-policy=...",
     )
+    arbitration = arbitrate([*requests.claims, *kept], tenancy=tenancy, rules=rules)
     class_object = next(
         (c for c in cluster.gateway_classes or () if c["metadata"]["name"] == gateway_class), None
     )
@@ -287,7 +324,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         objects=tls.secrets + tuple(obj for obj in layout.objects if obj not in taken),
         kinds=tuple(kind for kind in OWNED_KINDS if listing.serves(kind)),
         answers={} if taken else _answers(requests, arbitration, layout, facts),
-        withdrawn=() if taken else requests.empty,
+        withdrawn=() if taken else (*requests.empty, *(s.relation_id for s in requests.strangers)),
     )
 
 
@@ -310,9 +347,12 @@ def _answers(
     requests: Requests, arbitration: Arbitration, layout: Layout, facts: GatewayFacts
 ) -> dict[int, ProviderData]:
     specs = list(layout.specs)
-    return {
+    answers = {
         claim.relation_id: answer(claim, arbitration, specs, facts) for claim in requests.claims
     }
+    for impostor in requests.impostors:
+        answers[impostor.claim.relation_id] = refusal_answer(impostor, facts)
+    return answers
 
 
 @dataclass(frozen=True)
@@ -357,6 +397,17 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
         f"invalid {ROUTE_RELATION} data from {request.application}: "
         f"{request.error.field}: {request.error.message}"
         for request in requests.broken
+    )
+    problems.extend(
+        f"{ROUTE_RELATION} from {_who(item.claim)} refused: it {item.problem}; a requester may "
+        "claim only its own model's namespace"
+        for item in requests.impostors
+    )
+    problems.extend(
+        f"{item.application} speaks {item.dialect}, not this gateway's {ROUTE_RELATION}: relate "
+        "it to Canonical's gateway-api-integrator, or replace it with this project's "
+        "gateway-route-configurator"
+        for item in requests.strangers
     )
     return leader_status(
         problems=problems,

@@ -26,9 +26,12 @@ class RouteRequest:
     data: RequirerData | DataError | None
     """None: the requirer has written nothing (yet)."""
     databag: Mapping[str, str] | None = None
-    """The raw remote databag, read only when `data` is a DataError (to salvage hostnames)."""
+    """The raw remote databag, kept only when `data` is not a valid request (to salvage
+    hostnames, or to recognise another dialect of the interface)."""
     previous: ProviderData | None = None
     """Our last answer, read only when `data` is a DataError (to keep serving it)."""
+    remote_model: str | None = None
+    """The requirer's model UUID as Juju says (None where Juju cannot tell)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Cluster:
     """Our objects of OWNED_KINDS in the gateway's namespace, and names others hold."""
     gateway_classes: tuple[dict, ...] | None
     """Every GatewayClass, with its status; None when the cluster has no such kind."""
+    namespaces: Mapping[str, str | None] | None = None
+    """Every namespace, with the Juju model UUID it is annotated with (None: not Juju's);
+    None when not listed."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Observed:
     namespace: str
     leader: bool
     config: Mapping[str, object]
+    model_uuid: str | None = None
+    """Our own model's UUID."""
     requests: tuple[RouteRequest, ...] = ()
     certificates: Certificates = Certificates(related=False)
     cluster: Cluster | ApiFailure | None = None

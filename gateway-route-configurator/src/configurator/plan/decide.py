@@ -69,9 +69,9 @@ def _for_workload(observed: Observed, config: Config) -> Plan:
         )
     if ingress is None:
         return _withdraw(observed, _no_request_status(observed))
-    if ingress.model != observed.namespace:
-        reason = status.wrong_model(ingress.name, ingress.model, observed.namespace, observed.app)
-        return _withdraw(observed, reason)
+    refusal = _refusal(observed, ingress)
+    if refusal is not None:
+        return refusal
     logs = _request_logs(ingress)
     request = gateway_request(config, ingress, observed.namespace)
     answer = observed.answer
@@ -99,6 +99,34 @@ def _request_logs(ingress: IngressRequest) -> tuple[Log, ...]:
             )
         )
     return tuple(logs)
+
+
+def _refusal(observed: Observed, ingress: IngressRequest) -> Plan | None:
+    """Why this request is not served, where it can be told before the gateway answers."""
+    elsewhere = _elsewhere(observed, ingress)
+    if elsewhere is not None:
+        return _withdraw(observed, elsewhere)
+    workload = observed.workload
+    if workload and ingress.name != workload:
+        # A workload can only ever expose itself: the Service selects pods by this name.
+        log: Log = ("warning", f"ingress: {workload} asks to be served as {ingress.name}")
+        return Plan(status.impersonation(workload, ingress.name), logs=(log,))
+    if observed.gateway_dialect:
+        gateway = observed.gateway or "the gateway"
+        return Plan(status.stranger_gateway(gateway, observed.gateway_dialect), request=WITHDRAW)
+    return None
+
+
+def _elsewhere(observed: Observed, ingress: IngressRequest) -> Status | None:
+    """Why the workload is not in our model (where its pods are), if it is not."""
+    name, own = ingress.name, observed.namespace
+    if ingress.model != own:
+        return status.wrong_model(name, ingress.model, own, observed.app)
+    remote = observed.workload_model
+    if remote is not None and observed.model_uuid is not None and remote != observed.model_uuid:
+        # It says our model, but Juju says it is across a cross-model relation.
+        return status.across_models(observed.workload or name, own, observed.app)
+    return None
 
 
 def _no_request_status(observed: Observed) -> Status:

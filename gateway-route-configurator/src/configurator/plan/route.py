@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from configurator.plan.config import Config
-from gateway_route import ProviderData, Refused, RequirerData, Serving
+from gateway_route import ProviderData, RefusalReason, Refused, RequirerData, Serving
 from http_routes import Attachment, nest_path, service_name
 from ingress_v2 import IngressRequest, Scheme
 from kube_objects.names import dns1123_subdomain
@@ -53,7 +53,10 @@ def path_prefix(namespace: str, workload: str) -> str:
 def gateway_request(config: Config, request: IngressRequest, namespace: str) -> RequirerData:
     """What we ask the gateway for."""
     return RequirerData(
-        namespace=namespace, application=request.name, hostnames=list(config.hostnames)
+        namespace=namespace,
+        application=request.name,
+        hostnames=list(config.hostnames),
+        refusal_reasons=[reason.value for reason in RefusalReason],
     )
 
 

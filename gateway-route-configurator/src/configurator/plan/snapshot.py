@@ -27,9 +27,17 @@ class Observed:
     ingress_related: bool = False
     workload: str | None = None
     """The application on the other end of the ingress relation, as Juju names it."""
+    workload_model: str | None = None
+    """The workload's model UUID as Juju says (None where Juju cannot tell)."""
+    model_uuid: str | None = None
+    """Our own model's UUID."""
     gateway_related: bool = False
+    gateway: str | None = None
+    """The application on the other end of the gateway-route relation."""
     answer: ProviderData | DataError | None = None
     """The gateway's answer; None: no relation or nothing written yet."""
+    gateway_dialect: str | None = None
+    """Which other dialect of gateway-route the gateway writes, if it does (Canonical's)."""
     ca: tuple[str, ...] | None = None
     """CA certificates from `receive-ca-cert`; None when there is no such relation."""
     cluster: Listing | ApiFailure | None = None

@@ -26,6 +26,31 @@ def wrong_model(workload: str, model: str, own_model: str, app: str) -> Status:
     )
 
 
+def across_models(workload: str, own_model: str, app: str) -> Status:
+    """Juju says the workload is in another model, whatever its data says."""
+    return blocked(
+        f"workload {workload} is related from another model, not {own_model} (Juju says so): "
+        f"deploy {app} in the workload's own model"
+    )
+
+
+def impersonation(workload: str, claimed: str) -> Status:
+    """The workload asks to be served as another application; nothing is done for it."""
+    return blocked(
+        f"workload {workload} asks to be served as {claimed!r}: a workload can only be served "
+        f"as itself; the workload's charm must write name={workload} in its ingress data"
+    )
+
+
+def stranger_gateway(gateway: str, dialect: str) -> Status:
+    """The gateway speaks another dialect of gateway-route (Canonical's)."""
+    return blocked(
+        f"the gateway {gateway} speaks {dialect}, not this project's gateway-route: relate "
+        f"this charm to this project's gateway-api-integrator instead, or use Canonical's "
+        f"ingress-configurator with {gateway}"
+    )
+
+
 def no_gateway(app: str) -> Status:
     """No gateway-route relation: routes are withdrawn until there is one."""
     return blocked(f"no gateway: run `juju integrate {app} {GATEWAY_CHARM}`")
@@ -38,6 +63,7 @@ _REFUSAL_FIX = {
     RefusalReason.INVALID: "fix the hostname config",
     RefusalReason.CONFLICT: "choose another hostname or release it there",
     RefusalReason.CAPACITY: "the gateway has no room for it",
+    RefusalReason.NOT_ALLOWED: "the gateway's operator decides which models may claim it",
 }
 
 
@@ -48,10 +74,8 @@ def refusal(item: Refused) -> Status:
         return blocked(f"gateway cannot serve {subject} over HTTPS: {item.message}; {item.fix}")
     if item.reason == RefusalReason.PENDING_CERTIFICATE:
         return waiting(f"waiting for the certificate of {subject}")
-    return blocked(
-        f"gateway refused {subject} ({item.reason.value}): {item.message}; "
-        f"{_REFUSAL_FIX[item.reason]}"
-    )
+    fix = item.fix or _REFUSAL_FIX.get(item.reason, "ask the gateway's operator")
+    return blocked(f"gateway refused {subject} ({item.reason.value}): {item.message}; {fix}")
 
 
 def _listeners(state: RouteState, wanted: ServingState) -> Status | None:
