@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from bench import flow
+from bench import admission, flow
 from bench.cold import interpreter_start_ms, top_imports
 from bench.report import machine, render
 from bench.sweep import run_size
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in results
         ],
         "integrate_to_url": flow.events_to_url(),
+        "admission": admission.measure("v1.6.1", max(args.repeats, 1)),
     }
     data["total_seconds"] = round(time.perf_counter() - started, 1)
     print(render(data))

@@ -6,6 +6,8 @@ import os
 import platform
 from typing import Any
 
+from bench import admission
+
 VERB_ORDER = ("get", "list", "apply", "create", "patch", "update", "delete", "unknown")
 
 
@@ -80,6 +82,8 @@ def render(data: dict[str, Any]) -> str:
         f"({', '.join(f'{k} {v}' for k, v in flow['by_unit'].items())}; "
         f"{', '.join(f'{k} {v}' for k, v in flow['by_event'].items())}), "
         f"update-status needed: {flow['update_status_needed']}, url {flow['url']}",
-        f"total benchmark time: {data.get('total_seconds', '?')} s",
     ]
+    if "admission" in data:
+        lines += ["", *admission.render(data["admission"])]
+    lines.append(f"total benchmark time: {data.get('total_seconds', '?')} s")
     return "\n".join(lines)

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import os
+
+import httpx2
 from lightkube import Client, ConfigError
 
 from kube_objects.failures import ApiFailure, Unavailable
+
+TIMEOUT_ENV = "KUBE_APPLY_TIMEOUT"
+DEFAULT_TIMEOUT_S = 10.0
+"""lightkube's own default: a hook waiting on an unreachable API should give up and retry."""
+
+
+def timeout_seconds() -> float:
+    """The client timeout: $KUBE_APPLY_TIMEOUT seconds when set to a positive number, else 10.
+
+    Juju does not set it, so deployed charms keep the default. Test suites set it high so that
+    a loaded machine, not the code under test, is never what fails a request.
+    """
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT_S)
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+    return value if value > 0 else DEFAULT_TIMEOUT_S
 
 
 def connect(application: str, namespace: str) -> Client:
@@ -14,7 +34,11 @@ def connect(application: str, namespace: str) -> Client:
     reach the API double). Without either, the hook reports it instead of failing.
     """
     try:
-        return Client(field_manager=application, namespace=namespace)
+        return Client(
+            field_manager=application,
+            namespace=namespace,
+            timeout=httpx2.Timeout(timeout_seconds()),
+        )
     except ConfigError as error:
         raise Unavailable(f"no Kubernetes API configuration: {error}") from error
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx2
 import lightkube
 import pytest
@@ -11,7 +9,7 @@ from lightkube import ApiError
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.core_v1 import Secret, Service
 
-from kubedouble import KubeDouble
+from kubedouble import KubeDouble, transport
 from kubedouble.samples import HTTPRoute, route_body, service_body, typed
 
 
@@ -151,14 +149,41 @@ def test_client_recovers_after_reset(kube: KubeDouble, client: lightkube.Client)
     assert kube.get("Service", "web") is not None
 
 
-def test_delay_fault_stalls_then_serves(kube: KubeDouble, client: lightkube.Client) -> None:
-    kube.inject_fault(verb="list", kind="Service", delay=0.15)
-    started = time.monotonic()
+def test_timeout_fault_is_a_read_timeout_after_the_server_did_the_work(
+    kube: KubeDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transport.install(monkeypatch)
+    client = kube.client(field_manager="t")
+    kube.inject_fault(verb="apply", kind="Service", timeout=True)
+
+    with pytest.raises(httpx2.ReadTimeout):
+        client.apply(typed(Service, service_body()))
+
+    assert kube.get("Service", "web") is not None
+    assert kube.requests[-1].status == 201
+
+
+def test_timeout_fault_fires_once_then_serves(
+    kube: KubeDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transport.install(monkeypatch)
+    client = kube.client()
+    kube.inject_fault(verb="list", kind="Service", timeout=True)
+
+    with pytest.raises(httpx2.ReadTimeout):
+        list(client.list(Service))
     assert list(client.list(Service)) == []
-    assert time.monotonic() - started >= 0.15
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"status": 500, "reset": True}, {"nth": 0, "status": 500}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"status": 500, "reset": True},
+        {"status": 500, "timeout": True},
+        {"nth": 0, "status": 500},
+    ],
+)
 def test_meaningless_fault_is_refused(kube: KubeDouble, kwargs: dict) -> None:
     with pytest.raises(ValueError, match=r"fault|count"):
         kube.inject_fault(**kwargs)

@@ -5,7 +5,6 @@ A `Scenario` is a charm's first reconcile (run with the fault armed) and the eve
 objects the charm does not own, and returns what the properties are checked on.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,16 +15,6 @@ from scenario.errors import UncaughtCharmError
 from fuzzdata.cluster import ObjectKey, contents, fresh_double, stored, writes_to
 from kubedouble import KubeDouble, RequestRecord
 
-CLIENT_TIMEOUT = 1.0
-"""Seconds: the charms' lightkube client timeout during timeout cases (10 s in production).
-
-Only the timeout cases shorten it, and not below 1 s: on a loaded 2-core CI machine an ordinary
-first admission (CEL compile) can take a few hundred ms, which a tighter timeout turned into a
-spurious fault.
-"""
-TIMEOUT_DELAY = 1.5 * CLIENT_TIMEOUT
-"""The injected stall: the client gives up first, then the server still does the work."""
-
 
 @dataclass(frozen=True)
 class Fault:
@@ -34,10 +23,10 @@ class Fault:
     name: str
     status: int | None = None
     reset: bool = False
-    delay: float = 0.0
+    timeout: bool = False
 
     def arm(self, kube: KubeDouble, index: int) -> None:
-        kube.inject_fault(nth=index, status=self.status, reset=self.reset, delay=self.delay)
+        kube.inject_fault(nth=index, status=self.status, reset=self.reset, timeout=self.timeout)
 
 
 FAULTS = (
@@ -47,7 +36,8 @@ FAULTS = (
     Fault("422", status=422),
     Fault("500", status=500),
     Fault("connection reset", reset=True),
-    Fault("timeout", delay=TIMEOUT_DELAY),
+    # The server does the work, the client gives up (kubedouble.transport); no clock involved.
+    Fault("timeout", timeout=True),
 )
 TIMEOUT = FAULTS[-1]
 
@@ -94,8 +84,6 @@ def run_case(scenario: Scenario, fault: Fault | None, index: int = 0) -> CaseRes
         except UncaughtCharmError as error:
             escaped = error
             out = None
-        if fault is not None and fault.delay:
-            _wait_for_call(kube, index)
         first_calls = list(kube.requests)
         second = scenario.second(out) if out is not None else None
         second_calls = kube.requests[len(first_calls) :]
@@ -109,18 +97,6 @@ def run_case(scenario: Scenario, fault: Fault | None, index: int = 0) -> CaseRes
             unowned_writes=writes_to(kube.requests, unowned),
             status=second.unit_status if second is not None else None,
         )
-
-
-def _wait_for_call(kube: KubeDouble, index: int) -> None:
-    """Let a stalled request land before the next event.
-
-    The server finishes what the client gave up on (as kube-apiserver does), and that must not
-    race with the next reconcile. Polls the request log (the double records a request once
-    served); bounded.
-    """
-    deadline = time.monotonic() + TIMEOUT_DELAY + 5
-    while len(faultable(kube.requests)) < index and time.monotonic() < deadline:
-        time.sleep(0.01)
 
 
 def faultable(calls: list[RequestRecord]) -> list[RequestRecord]:

@@ -80,6 +80,7 @@ class Reply:
     body: Any
     warnings: list[str] = field(default_factory=list)
     lines: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

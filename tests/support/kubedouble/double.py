@@ -6,18 +6,18 @@ import dataclasses
 import functools
 import json
 import threading
-import time
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import lightkube
 import yaml
 from lightkube.config.kubeconfig import KubeConfig
 from lightkube.config.models import Cluster, User
 
-from kubedouble import faults, rbac
+from kubedouble import faults, rbac, transport
 from kubedouble.admission import ResourceType, Validator, crd_dir
 from kubedouble.api import Api, Call, Reply, Request, WriteOptions
 from kubedouble.catalog import Catalog
@@ -34,6 +34,8 @@ from kubedouble.store import Store
 
 TOKEN = "kubedouble-token"  # the shared token: cluster-admin, for tests that do not care who asks
 SEED_MANAGER = "kubedouble-seed"
+# Seconds: test clients wait this long; a busy machine must never be what fails a request.
+CLIENT_TIMEOUT_S = 300.0
 # Namespaces every cluster starts with.
 INITIAL_NAMESPACES = ("default", "kube-system")
 
@@ -153,7 +155,12 @@ class KubeDouble:
         config = KubeConfig.from_one(
             cluster=Cluster(server=self.url), user=User(token=token), namespace=namespace
         )
-        return lightkube.Client(config=config, field_manager=field_manager, trust_env=False)
+        return lightkube.Client(
+            config=config,
+            field_manager=field_manager,
+            trust_env=False,
+            timeout=httpx2.Timeout(CLIENT_TIMEOUT_S),
+        )
 
     # ----- identities ---------------------------------------------------------------------
 
@@ -317,17 +324,19 @@ class KubeDouble:
         nth: int = 1,
         status: int | None = None,
         reset: bool = False,
-        delay: float = 0.0,
+        timeout: bool = False,
         times: int = 1,
     ) -> None:
-        """Make the `nth` matching request (and `times - 1` more) fail or stall.
+        """Make the `nth` matching request (and `times - 1` more) fail.
 
         `status` answers with that code and a Status body without touching the store; `reset`
-        drops the connection without a response; `delay` (seconds) stalls first, then the
-        request is served (or failed, when combined with status/reset).
+        drops the connection without a response; `timeout` serves the request (the store
+        changes) and marks the response so that `kubedouble.transport.FaultTransport` raises
+        `httpx2.ReadTimeout` instead of returning it: the client gave up, the server finished.
+        No clock is involved, so a loaded machine cannot turn it into a different fault.
         """
         with self._lock:
-            self._faults.append(Fault(verb, kind, nth, status, reset, delay, times))
+            self._faults.append(Fault(verb, kind, nth, status, reset, timeout, times))
 
     def deny(self, verb: str, kind: str) -> None:
         """Answer `verb` on `kind` with 403 Forbidden, as RBAC without `juju trust` does.
@@ -360,9 +369,6 @@ class KubeDouble:
             return reply
         with self._lock:
             fault = next((f for f in self._faults if f.take(call)), None)
-        if fault is not None and fault.delay > 0:
-            time.sleep(fault.delay)
-        with self._lock:
             refusal = self._authorize(account, call, request)
             if fault is not None and fault.reset:
                 reply = None
@@ -379,6 +385,8 @@ class KubeDouble:
                     self.internal_errors.append(traceback.format_exc())
                     reply = Reply(500, ApiFailure(500, f"kubedouble bug: {exc!r}").body())
                 self.warnings += reply.warnings
+                if fault is not None and fault.timeout:
+                    reply.headers[transport.TIMEOUT_HEADER] = "timeout"
             self._record(call, request, reply, user)
             return reply
 

@@ -18,7 +18,7 @@ class Fault:
     nth: int
     status: int | None
     reset: bool
-    delay: float
+    timeout: bool
     times: int
     seen: int = 0
     fired: int = 0
@@ -26,10 +26,8 @@ class Fault:
     def __post_init__(self) -> None:
         if self.nth < 1 or self.times < 1:
             raise ValueError("nth and times count from 1")
-        if self.status is None and not self.reset and self.delay <= 0:
-            raise ValueError("a fault needs a status, reset=True or a delay")
-        if self.status is not None and self.reset:
-            raise ValueError("a fault either answers with a status or resets, not both")
+        if sum((self.status is not None, self.reset, self.timeout)) != 1:
+            raise ValueError("a fault needs exactly one of a status, reset=True or timeout=True")
 
     @property
     def spent(self) -> bool:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kubedouble.double import KubeDouble
+from kubedouble.double import CLIENT_TIMEOUT_S, KubeDouble
 from kubedouble.versions import GATEWAY_API_VERSIONS, NEWEST
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the charms' clients (kube_apply.connect) the tests' generous timeout.
+
+    lightkube's 10 s is right for a hook on a real cluster, but on a loaded test machine a
+    slow answer is not a failure of the code under test. Set before any test runs, so doubles
+    made outside these fixtures (scenarios, fuzzing, the model simulation) are covered too.
+    """
+    del config
+    os.environ.setdefault("KUBE_APPLY_TIMEOUT", str(CLIENT_TIMEOUT_S))
 
 
 def _started(

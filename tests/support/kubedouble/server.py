@@ -85,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         for warning in reply.warnings:
             self.send_header("Warning", f"299 - {json.dumps(warning)}")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 

@@ -107,6 +107,7 @@ class Rule:
     field_path: str
     twin: Twin | None = None
     evaluations: int = 0
+    interpreted: int = 0  # of those, how many celpy ran (the rest a twin answered)
     serial: int = field(default_factory=lambda: next(_SERIALS))
 
 
@@ -295,9 +296,11 @@ def _verdict(rule: Rule, activation: dict[str, Any]) -> str:
     if verdict is True:
         return ""
     try:
-        result = (
-            celtypes.BoolType(False) if verdict is False else rule.program.evaluate(activation)
-        )
+        if verdict is False:
+            result = celtypes.BoolType(False)
+        else:
+            rule.interpreted += 1
+            result = rule.program.evaluate(activation)
     except Exception as exc:
         return f"{rule.message}: rule evaluation error: {exc}"
     if isinstance(result, celtypes.BoolType) and bool(result):
