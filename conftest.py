@@ -1,6 +1,6 @@
-"""Repository-wide pytest configuration: load the Kubernetes API double's fixtures."""
+"""Repository-wide pytest configuration: the API double's and the real API server's fixtures."""
 
-pytest_plugins = ["kubedouble.fixtures"]
+pytest_plugins = ["kubedouble.fixtures", "realapi.fixtures"]
 
 # The real-Juju suite has its own dependencies and settings (tox -e integration, which points
 # pytest at tests/integration/pytest.ini); a plain `pytest` here must not try to collect it.

@@ -44,7 +44,7 @@ def test_list_across_all_namespaces(kube: KubeDouble, client: lightkube.Client) 
     names = sorted(
         s.metadata.name or "" for s in client.list(Service, namespace="*") if s.metadata
     )
-    assert names == ["a", "b"]
+    assert names == ["a", "b", "kubernetes"]  # with the API server's own Service
 
 
 def test_list_reports_collection_resource_version(
@@ -60,7 +60,7 @@ def test_list_pages_with_chunk_size(kube: KubeDouble, client: lightkube.Client) 
     for name in ("a", "b", "c"):
         kube.seed(service_body(name))
     names = [s.metadata.name for s in client.list(Service, chunk_size=2) if s.metadata]
-    assert names == ["a", "b", "c"]
+    assert names == ["a", "b", "c", "kubernetes"]
     assert kube.count("list", "Service") == 2
 
 
@@ -215,7 +215,7 @@ def test_deletecollection_honours_label_selector(kube: KubeDouble) -> None:
     client._client.request(
         "deletecollection", res=Service, namespace="default", params={"labelSelector": "app=x"}
     )
-    assert [o["metadata"]["name"] for o in kube.objects("Service")] == ["theirs"]
+    assert [o["metadata"]["name"] for o in kube.objects("Service")] == ["kubernetes", "theirs"]
 
 
 def test_deletecollection_without_selector_empties_namespace(kube: KubeDouble) -> None:

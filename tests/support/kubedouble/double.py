@@ -36,8 +36,23 @@ TOKEN = "kubedouble-token"  # the shared token: cluster-admin, for tests that do
 SEED_MANAGER = "kubedouble-seed"
 # Seconds: test clients wait this long; a busy machine must never be what fails a request.
 CLIENT_TIMEOUT_S = 300.0
-# Namespaces every cluster starts with.
-INITIAL_NAMESPACES = ("default", "kube-system")
+# What every cluster starts with, as a fresh kube-apiserver serves it (checked against the
+# real one: tests/realapi): four namespaces, and the API server's own Service in `default`.
+INITIAL_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+API_SERVICE = {
+    "apiVersion": "v1",
+    "kind": "Service",
+    "metadata": {
+        "name": "kubernetes",
+        "namespace": "default",
+        "labels": {"component": "apiserver", "provider": "kubernetes"},
+    },
+    "spec": {
+        "type": "ClusterIP",
+        "clusterIP": "10.96.0.1",
+        "ports": [{"name": "https", "protocol": "TCP", "port": 443, "targetPort": 6443}],
+    },
+}
 
 
 class SeedError(RuntimeError):
@@ -88,6 +103,7 @@ class KubeDouble:
         self.controller = GatewayController(InProcessCluster(self), controller_profile)
         for name in INITIAL_NAMESPACES:
             self.ensure_namespace(name)
+        self.seed(API_SERVICE)
 
     # ----- lifecycle ----------------------------------------------------------------------
 
@@ -346,6 +362,26 @@ class KubeDouble:
         with self._lock:
             self._denials.add((faults.rbac_verb(verb), kind))
 
+    def juju_untrusted(self) -> None:
+        """Refuse what Juju's RBAC refuses an application deployed without `--trust`.
+
+        Juju grants it (juju/juju internal/provider/kubernetes/application/trust.go, see
+        realapi.juju_rbac): get/list/patch on pods and services, create on pods/exec, get/list
+        on namespaces; nothing else. Unlike the real server, the double's denials are not
+        namespaced: the grant here covers every namespace, not only the application's own.
+        """
+        allowed: dict[str, tuple[str, ...]] = {
+            "Service": ("get", "list", "patch"),
+            "Pod": ("get", "list", "patch"),
+            "Namespace": ("get", "list"),
+        }
+        verbs = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")
+        with self._lock:
+            for rtype in self._catalog.kinds():
+                for verb in verbs:
+                    if verb not in allowed.get(rtype.kind, ()):
+                        self._denials.add((verb, rtype.kind))
+
     def allow(self, verb: str, kind: str) -> None:
         """Undo a `deny` (as after `juju trust`)."""
         with self._lock:
@@ -413,8 +449,8 @@ class KubeDouble:
     def _exists(self, call: Call) -> bool:
         assert call.rtype is not None
         rtype = call.rtype
-        found = self._store.get(rtype.group, rtype.kind, call.namespace or "", call.name or "")
-        return found is not None
+        namespace = (call.namespace or "default") if rtype.namespaced else ""
+        return self._store.get(rtype.group, rtype.kind, namespace, call.name or "") is not None
 
     def _record(
         self, call: Call, request: Request, reply: Reply | None, user: str | None = None

@@ -88,9 +88,12 @@ def stale(plural: str, name: str, group: str = "") -> ApiFailure:
 def invalid(kind: str, name: str, errors: list[str], group: str = "") -> ApiFailure:
     """422 Invalid listing each field error as a cause, like kube-apiserver's validation."""
     causes = [_cause(error) for error in errors]
+    # apimachinery's aggregate error: one error bare, several as "[a, b]" (as the real
+    # kube-apiserver answered in tests/libs/kube_apply/test_rbac.py).
+    listed = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
     return ApiFailure(
         422,
-        f'{kind}{"." + group if group else ""} "{name}" is invalid: ' + ", ".join(errors),
+        f'{kind}{"." + group if group else ""} "{name}" is invalid: ' + listed,
         details={"name": name, "group": group, "kind": kind, "causes": causes},
     )
 

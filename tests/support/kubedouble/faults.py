@@ -49,13 +49,19 @@ def rbac_verb(verb: str) -> str:
     return "patch" if verb == "apply" else verb
 
 
-def denied(denials: set[tuple[str, str]], call: Call) -> bool:
-    """Whether a `deny(verb, kind)` rule covers `call`."""
+def denied(denials: set[tuple[str, str]], call: Call, *, creates: bool = False) -> bool:
+    """Whether a `deny(verb, kind)` rule covers `call`.
+
+    `creates`: the call is an apply of an object that does not exist yet, which
+    kube-apiserver authorizes as `patch` and then as `create` (checked against v1.36: an
+    identity with `patch` but not `create` on Services is refused "cannot create resource").
+    """
     if call.rtype is None:
         return False
-    verb, kind = rbac_verb(call.verb), call.rtype.kind
+    kind = call.rtype.kind
+    verbs = {rbac_verb(call.verb)} | ({"create"} if creates else set())
     return any(
-        (rule_verb in ("*", verb)) and (rule_kind in ("*", kind))
+        (rule_verb == "*" or rule_verb in verbs) and (rule_kind in ("*", kind))
         for rule_verb, rule_kind in denials
     )
 

@@ -23,9 +23,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("KUBE_APPLY_TIMEOUT", str(CLIENT_TIMEOUT_S))
 
 
-def _started(
-    version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def started_double(
+    version: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest | None = None,
 ) -> Iterator[KubeDouble]:
+    """Start a double, point KUBECONFIG at it, and check at the end it never crashed."""
+    if request is not None:  # counted by the end-of-run summary (realapi.fixtures)
+        request.node.user_properties.append(("api_server", "double"))
     double = KubeDouble(version)
     double.start()
     try:
@@ -42,9 +48,11 @@ def _started(
 
 
 @pytest.fixture
-def kube(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KubeDouble]:
+def kube(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[KubeDouble]:
     """A started double serving the newest Gateway API CRDs; KUBECONFIG points at it."""
-    yield from _started(NEWEST, tmp_path, monkeypatch)
+    yield from started_double(NEWEST, tmp_path, monkeypatch, request)
 
 
 @pytest.fixture(params=GATEWAY_API_VERSIONS)
@@ -52,4 +60,4 @@ def kube_any(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[KubeDouble]:
     """Like `kube`, once per supported Gateway API release (`kubedouble.versions`)."""
-    yield from _started(request.param, tmp_path, monkeypatch)
+    yield from started_double(request.param, tmp_path, monkeypatch, request)

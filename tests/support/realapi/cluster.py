@@ -1,0 +1,340 @@
+"""`RealCluster`: one test's view of a shared real API server, with the double's test interface.
+
+Tests written against `KubeDouble`'s control API (`seed`, `get`, `read`, `objects`,
+`ensure_namespace`, `count`, `requests`, `warnings`, `client`, `kubeconfig`, `serves`) run
+unchanged against the real server through this class. The test's own reads and writes go
+through a system:masters client and are not logged; the code under test reaches the server
+through KUBECONFIG, as a charm does, and every request it sends is logged (realapi.recording).
+
+Identities are ServiceAccounts with tokens from the TokenRequest API, bound to the RBAC Juju
+grants (`juju_rbac`): the user `system:serviceaccount:<model>:<app>` in the groups
+`system:serviceaccounts`, `system:serviceaccounts:<model>` and `system:authenticated`,
+exactly what a charm's pod presents.
+
+Between tests the server is emptied of what tests create. Namespaces stay: without
+kube-controller-manager (not run here) a deleted namespace stays Terminating for ever.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import yaml
+
+from kubedouble.double import SEED_MANAGER
+from kubedouble.records import RequestRecord
+from realapi import juju_rbac
+from realapi.recording import RequestLog
+from realapi.server import CLIENT_TIMEOUT_S, RealApiServer
+
+IDENTITY_LABEL = "realapi.test/identity"
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+# Kinds tests create, emptied after each test (namespaced unless noted in CLUSTER_SCOPED).
+_CLEANED_CORE = ("services", "configmaps", "secrets", "serviceaccounts")
+_CLEANED_RBAC = ("roles", "rolebindings")
+
+
+class ApiRefused(RuntimeError):
+    """A control-API write the real server refused (mirrors kubedouble.SeedError)."""
+
+    def __init__(self, code: int, body: Any) -> None:
+        message = body.get("message") if isinstance(body, dict) else body
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.body = body
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Where a kind lives on this server."""
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        base = f"/apis/{self.group}/{self.version}" if self.group else "/api/v1"
+        if self.namespaced and namespace is not None:
+            base += f"/namespaces/{namespace}"
+        base += f"/{self.plural}"
+        return base + (f"/{name}" if name else "")
+
+
+class RealCluster:
+    """The real server as one test sees it."""
+
+    server_kind = "real"
+
+    def __init__(self, server: RealApiServer, folder: Path) -> None:
+        self.server = server
+        self.folder = folder
+        self.gateway_api_version = server.gateway_api_version
+        self.version = str(server.version.get("gitVersion", "unknown"))
+        self._http = httpx2.Client(
+            base_url=server.url,
+            verify=ssl.create_default_context(cafile=str(server.material.ca_cert)),
+            headers={"Authorization": f"Bearer {server.admin_token}"},
+            timeout=CLIENT_TIMEOUT_S,
+            trust_env=False,
+        )
+        self.resources = self._discover()
+        self.log = RequestLog(kinds={(r.group, r.plural): r.kind for r in self.resources.values()})
+        self.internal_errors: list[str] = []  # the double's crash list; nothing to report here
+
+    # ----- the double's interface ---------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        return self.log.requests
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.log.warnings
+
+    def count(self, verb: str | None = None, kind: str | None = None) -> int:
+        """How many logged requests match `verb` and `kind` (None matches any)."""
+        return sum(
+            1
+            for record in self.log.requests
+            if (verb is None or record.verb == verb) and (kind is None or record.kind == kind)
+        )
+
+    def reset_requests(self) -> None:
+        self.log.clear()
+
+    def serves(self, kind: str) -> bool:
+        return kind in self.resources
+
+    def ensure_namespace(self, name: str) -> None:
+        if self.get("Namespace", name) is None:
+            self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+    def seed(self, obj: Any) -> dict[str, Any]:
+        """Create `obj` as the test (field manager kubedouble-seed); `status` written after."""
+        body = _as_dict(obj)
+        resource = self._resource(body)
+        status = body.pop("status", None)
+        namespace = (body.get("metadata") or {}).get("namespace") or "default"
+        created = self._send(
+            "POST",
+            resource.path(namespace if resource.namespaced else None),
+            body,
+            params={"fieldManager": SEED_MANAGER},
+        )
+        if status is not None:
+            meta = created["metadata"]
+            created = self.write_status(
+                resource.kind, meta["name"], meta.get("namespace"), status, manager=SEED_MANAGER
+            )
+        return created
+
+    def write_status(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        status: dict[str, Any],
+        *,
+        manager: str = "realapi-status-writer",
+    ) -> dict[str, Any]:
+        """Replace an object's status through the status subresource."""
+        resource = self.resources[kind]
+        path = resource.path((namespace or "default") if resource.namespaced else None, name)
+        current = self._send("GET", path)
+        current["status"] = status
+        return self._send("PUT", path + "/status", current, params={"fieldManager": manager})
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        resource = self.resources[kind]
+        path = resource.path((namespace or "default") if resource.namespaced else None, name)
+        try:
+            return _with_type(self._send("GET", path), resource)
+        except ApiRefused as refused:
+            if refused.code == 404:
+                return None
+            raise
+
+    def read(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+        found = self.get(kind, name, namespace)
+        if found is None:
+            raise LookupError(f"no {kind} {namespace or 'default'}/{name} on the real server")
+        return found
+
+    def objects(
+        self,
+        kind: str | None = None,
+        namespace: str | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        kinds = [self.resources[kind]] if kind else list(self.resources.values())
+        params = {"labelSelector": ",".join(f"{k}={v}" for k, v in (labels or {}).items())}
+        out = []
+        for resource in kinds:
+            listed = self._send("GET", resource.path(namespace), params=params)
+            out += [_with_type(item, resource) for item in listed.get("items") or []]
+        return out
+
+    def kubeconfig(self, path: Path, token: str | None = None) -> Path:
+        """Write a kubeconfig (for `token`; the default identity's when None) to `path`."""
+        target = path / "kubeconfig" if path.is_dir() else path
+        target.write_text(yaml.safe_dump(self.server.kubeconfig(token or self.default_token)))
+        return target
+
+    # ----- identities ---------------------------------------------------------------------
+
+    @property
+    def default_token(self) -> str:
+        """The identity tests act as unless they choose: a trusted application in `default`."""
+        if not hasattr(self, "_default_token"):
+            self._default_token = self.identity("default", "charm", trusted=True)
+        return self._default_token
+
+    def identity(self, model: str, app: str, *, trusted: bool) -> str:
+        """A token for application `app` of model `model`, with the RBAC Juju would give it."""
+        self.ensure_namespace(model)
+        labels = {IDENTITY_LABEL: f"{model}.{app}"}
+        for obj in juju_rbac.objects(model, app, trusted=trusted, labels=labels):
+            self._apply(obj)
+        answer = self._send(
+            "POST",
+            self.resources["ServiceAccount"].path(model, app) + "/token",
+            {
+                "apiVersion": "authentication.k8s.io/v1",
+                "kind": "TokenRequest",
+                "spec": {"expirationSeconds": 86400},
+            },
+        )
+        return str(answer["status"]["token"])
+
+    # ----- housekeeping -------------------------------------------------------------------
+
+    def clean(self) -> None:
+        """Delete what tests create, so the next test starts from a fresh-looking cluster."""
+        namespaced = [self._core(p) for p in _CLEANED_CORE] + [
+            self._by_plural("rbac.authorization.k8s.io", p) for p in _CLEANED_RBAC
+        ]
+        gateway = [r for r in self.resources.values() if r.group == "gateway.networking.k8s.io"]
+        for resource in [*namespaced, *gateway]:
+            for item in self._send("GET", resource.path()).get("items") or []:
+                meta = item["metadata"]
+                if _protected(resource, meta):
+                    continue
+                self._delete(resource.path(meta.get("namespace"), meta["name"]))
+        for plural in ("clusterroles", "clusterrolebindings"):
+            resource = self._by_plural("rbac.authorization.k8s.io", plural)
+            listed = self._send("GET", resource.path(), params={"labelSelector": IDENTITY_LABEL})
+            for item in listed.get("items") or []:
+                self._delete(resource.path(None, item["metadata"]["name"]))
+        if hasattr(self, "_default_token"):
+            del self._default_token
+        self.log.clear()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ----- internals ----------------------------------------------------------------------
+
+    def _discover(self) -> dict[str, Resource]:
+        found: dict[str, Resource] = {}
+        groups = [("", "v1")] + [
+            (group["name"], group["preferredVersion"]["version"])
+            for group in self._send("GET", "/apis")["groups"]
+        ]
+        for group, version in groups:
+            path = f"/apis/{group}/{version}" if group else "/api/v1"
+            for item in self._send("GET", path)["resources"]:
+                if "/" in item["name"]:
+                    continue  # subresources
+                found.setdefault(
+                    item["kind"],
+                    Resource(group, version, item["kind"], item["name"], item["namespaced"]),
+                )
+        return found
+
+    def _core(self, plural: str) -> Resource:
+        return self._by_plural("", plural)
+
+    def _by_plural(self, group: str, plural: str) -> Resource:
+        return next(r for r in self.resources.values() if (r.group, r.plural) == (group, plural))
+
+    def _resource(self, body: dict[str, Any]) -> Resource:
+        kind = body.get("kind", "")
+        found = self.resources.get(kind)
+        if found is None:
+            raise KeyError(f"{body.get('apiVersion')} {kind} is not served by this server")
+        group, _, version = str(body.get("apiVersion", "")).rpartition("/")
+        return Resource(group, version, found.kind, found.plural, found.namespaced)
+
+    def _apply(self, obj: dict[str, Any]) -> None:
+        resource = self._resource(obj)
+        meta = obj["metadata"]
+        namespace = meta.get("namespace") if resource.namespaced else None
+        self._send(
+            "PATCH",
+            resource.path(namespace, meta["name"]),
+            obj,
+            params={"fieldManager": "realapi-identities", "force": "true"},
+            content_type="application/apply-patch+yaml",
+        )
+
+    def _delete(self, path: str) -> None:
+        try:
+            self._send("DELETE", path)
+        except ApiRefused as refused:
+            if refused.code != 404:
+                raise
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> Any:
+        response = self._http.request(
+            method,
+            path,
+            params={k: v for k, v in (params or {}).items() if v},
+            content=json.dumps(body) if body is not None else None,
+            headers={"Content-Type": content_type} if body is not None else None,
+        )
+        data = response.json() if response.content else {}
+        if response.status_code >= 400:
+            raise ApiRefused(response.status_code, data)
+        return data
+
+
+def _protected(resource: Resource, meta: dict[str, Any]) -> bool:
+    namespace = meta.get("namespace")
+    if namespace in SYSTEM_NAMESPACES:
+        return True
+    # The apiserver's own Service; deleting it only makes the apiserver recreate it.
+    return (resource.plural, namespace, meta.get("name")) == ("services", "default", "kubernetes")
+
+
+def _with_type(obj: dict[str, Any], resource: Resource) -> dict[str, Any]:
+    # List items of built-in kinds come without kind/apiVersion; the double adds them too.
+    return {"apiVersion": resource.api_version, "kind": resource.kind, **obj}
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    to_dict = getattr(obj, "to_dict", None)
+    return copy.deepcopy(json.loads(json.dumps(to_dict() if callable(to_dict) else obj)))
