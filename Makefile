@@ -5,13 +5,13 @@ VENV := .bootstrap-venv
 TOX := $(VENV)/bin/tox
 CHARMS := gateway-api-integrator gateway-route-configurator
 
-.PHONY: test lint unit demo fmt stage-libs pack lock clean
+.PHONY: test lint unit real-apiserver demo fmt stage-libs pack lock clean
 
 $(TOX):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check tox==4.67.15
 
-test: $(TOX)  ## lint, then every test that runs without a cluster
+test: $(TOX)  ## lint, then every test that runs without a cluster (real kube-apiserver tier if Go is here)
 	$(TOX) -e lint,unit
 
 lint: $(TOX)
@@ -19,6 +19,10 @@ lint: $(TOX)
 
 unit: $(TOX)
 	$(TOX) -e unit
+
+# Only the real kube-apiserver tier (make test runs it too, whenever Go is installed).
+real-apiserver: $(TOX)
+	$(TOX) -e real-apiserver
 
 # make demo [SCENARIO=path/to/scenario.yaml] [OUT=dir]
 SCENARIO ?=

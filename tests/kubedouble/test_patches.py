@@ -7,6 +7,13 @@ import pytest
 from kubedouble import patches
 from kubedouble.errors import ApiFailure
 
+
+@pytest.fixture
+def kube(api):
+    """These behaviours must hold on both servers: the double and a real kube-apiserver."""
+    return api
+
+
 PORT_KEYS = {("spec", "ports"): "port"}
 
 

@@ -9,6 +9,13 @@ from lightkube.resources.core_v1 import Service
 from kubedouble import KubeDouble, selectors
 from kubedouble.samples import service_body
 
+
+@pytest.fixture
+def kube(api):
+    """These behaviours must hold on both servers: the double and a real kube-apiserver."""
+    return api
+
+
 LABELS = {"app": "web", "tier": "front"}
 
 
@@ -94,5 +101,15 @@ def test_field_selector_on_name(kube: KubeDouble) -> None:
 
 def test_unsupported_field_selector_is_bad_request(kube: KubeDouble) -> None:
     with pytest.raises(ApiError) as raised:
-        list(kube.client().list(Service, fields={"spec.type": "ClusterIP"}))
+        list(kube.client().list(Service, fields={"spec.selector": "x"}))
     assert raised.value.status.code == 400
+    assert raised.value.status.message == "field label not supported: spec.selector"
+
+
+def test_services_can_be_selected_by_type(kube: KubeDouble) -> None:
+    kube.seed(service_body("a"))
+    headless = service_body("b")
+    headless["spec"] |= {"type": "NodePort"}
+    kube.seed(headless)
+    found = kube.client().list(Service, fields={"spec.type": "NodePort"})
+    assert [s.metadata.name for s in found if s.metadata] == ["b"]

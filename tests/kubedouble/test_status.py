@@ -10,6 +10,13 @@ from lightkube.types import PatchType
 from kubedouble import KubeDouble
 from kubedouble.samples import Gateway, gateway_body, typed
 
+
+@pytest.fixture
+def kube(api):
+    """These behaviours must hold on both servers: the double and a real kube-apiserver."""
+    return api
+
+
 ADDRESS = {"addresses": [{"type": "IPAddress", "value": "10.1.1.1"}]}
 
 

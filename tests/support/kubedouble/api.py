@@ -223,7 +223,7 @@ class Api:
         self, rtype: ResourceType, namespace: str | None, query: Mapping[str, str]
     ) -> list[Stored]:
         labels = selectors.parse(query.get("labelSelector"))
-        fields = _field_selector(query.get("fieldSelector"))
+        fields = _field_selector(query.get("fieldSelector"), rtype)
         return [
             stored
             for stored in self.store.items(rtype.group, rtype.kind, namespace)
@@ -284,6 +284,11 @@ class Api:
         status: bool,
     ) -> Reply:
         """PUT: replace an object, guarded by `resourceVersion`."""
+        is_service = (rtype.group, rtype.kind) == ("", "Service") and not status
+        if is_service and self.store.get("", "Service", namespace or "", name) is None:
+            # The Service registry allows create on update (AllowCreateOnUpdate): a PUT of a
+            # missing Service creates it, as kube-apiserver answered.
+            return self.create(rtype, namespace, body, options)
         old = self._existing(rtype, namespace, name)
         obj = self._body_object(rtype, body)
         meta = obj.setdefault("metadata", {})
@@ -377,8 +382,9 @@ class Api:
             raise stale(rtype.plural, name, rtype.group)
         for key in SERVER_METADATA:
             meta.pop(key, None)
-        if rtype.kind == "Secret":
-            registry.fold_string_data(config)
+        # stringData is merged and owned as sent, then folded into data by the Secret
+        # registry (registry.prepare below): dropping a stringData key from a later apply
+        # leaves its data key in place, as kube-apiserver does (write-only field).
         owned = self._owned(rtype, config, status=status)
         if status:
             to_merge = {"status": config["status"]} if "status" in config else {}
@@ -574,6 +580,9 @@ class Api:
     def _stamp(self, rtype: ResourceType, new: dict[str, Any], old: dict[str, Any] | None) -> None:
         meta = new.setdefault("metadata", {})
         meta.pop("managedFields", None)
+        for key in ("labels", "annotations"):
+            if meta.get(key) == {}:  # omitempty in ObjectMeta: an empty map is not stored
+                del meta[key]
         if old is None:
             meta["uid"] = str(uuid.uuid4())
             meta["creationTimestamp"] = now()
@@ -597,13 +606,19 @@ class Api:
         options: WriteOptions,
     ) -> dict[str, Any]:
         new["apiVersion"] = self.catalog.by_kind(rtype.kind).api_version
-        if old is not None and new == old.obj and ownership.same_fields(managed, old.managed):
+        if (
+            old is not None
+            and new == old.obj
+            and ownership.same_fields(managed, old.managed)
+            and not old.defaults_unpersisted
+        ):
             return old.render(rtype.api_version)  # a no-op write keeps its resourceVersion
         if options.dry_run:
             new["metadata"]["resourceVersion"] = str(int(self.store.revision) + 1)
             return Stored(new, managed).render(rtype.api_version)
         new["metadata"]["resourceVersion"] = self.store.next_revision()
-        stored = Stored(new, managed)
+        pending = old is None and is_custom(rtype) and rtype.has_status and "status" in new
+        stored = Stored(new, managed, defaults_unpersisted=pending)
         self.store.put(rtype.group, rtype.kind, stored)
         return stored.render(rtype.api_version)
 
@@ -757,22 +772,33 @@ def _spec_part(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
 
 
-def _field_selector(text: str | None) -> list[tuple[str, bool, str]]:
-    # Every kind supports metadata.name and metadata.namespace; that is all this double serves.
+# Every kind supports metadata.name and metadata.namespace; Services (kube-apiserver v1.36,
+# checked on the real server) spec.type and spec.clusterIP as well. Nothing else is served.
+_FIELDS = ("metadata.name", "metadata.namespace")
+_KIND_FIELDS = {("", "Service"): ("spec.type", "spec.clusterIP")}
+
+
+def _field_selector(text: str | None, rtype: ResourceType) -> list[tuple[str, bool, str]]:
+    supported = _FIELDS + _KIND_FIELDS.get((rtype.group, rtype.kind), ())
     out: list[tuple[str, bool, str]] = []
     for term in (text or "").split(","):
         if not term:
             continue
         negated = "!=" in term
         key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
-        if key not in ("metadata.name", "metadata.namespace"):
-            raise ApiFailure(400, f'field label not supported: "{key}"')
+        if key not in supported:
+            raise ApiFailure(400, f"field label not supported: {key}")
         out.append((key, negated, value))
     return out
 
 
 def _field_value(stored: Stored, key: str) -> str:
-    return stored.name if key == "metadata.name" else stored.namespace
+    if key == "metadata.name":
+        return stored.name
+    if key == "metadata.namespace":
+        return stored.namespace
+    spec = stored.obj.get("spec") or {}
+    return str(spec.get(key.removeprefix("spec."), ""))
 
 
 def _page_not_found() -> ApiFailure:

@@ -18,6 +18,10 @@ class Stored:
 
     obj: dict[str, Any]
     managed: Managed = field(default_factory=dict)
+    # A custom resource created with defaulted status: kube-apiserver stores it without the
+    # defaults and persists them on the next write, so even a no-change apply right after the
+    # create bumps resourceVersion once (seen on kube-apiserver v1.36 with Gateway).
+    defaults_unpersisted: bool = False
 
     @property
     def namespace(self) -> str:

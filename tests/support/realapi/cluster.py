@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import lightkube
 import yaml
+from lightkube.config.kubeconfig import KubeConfig
 
 from kubedouble.double import SEED_MANAGER
 from kubedouble.records import RequestRecord
@@ -189,6 +191,18 @@ class RealCluster:
             listed = self._send("GET", resource.path(namespace), params=params)
             out += [_with_type(item, resource) for item in listed.get("items") or []]
         return out
+
+    def client(
+        self, field_manager: str | None = None, namespace: str = "default"
+    ) -> lightkube.Client:
+        """A client acting as the default identity (its requests are logged, as the double's)."""
+        config = KubeConfig.from_dict(self.server.kubeconfig(self.default_token, namespace))
+        return lightkube.Client(
+            config=config,
+            field_manager=field_manager,
+            trust_env=False,
+            timeout=httpx2.Timeout(CLIENT_TIMEOUT_S),
+        )
 
     def kubeconfig(self, path: Path, token: str | None = None) -> Path:
         """Write a kubeconfig (for `token`; the default identity's when None) to `path`."""

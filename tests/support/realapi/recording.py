@@ -121,6 +121,5 @@ class RecordingTransport(httpx2.HTTPTransport):
         except httpx2.TransportError:
             self._log.record(request, None)
             raise
-        response.read()
-        self._log.record(request, response)
+        self._log.record(request, response)  # headers suffice; a watch body streams for ever
         return response

@@ -7,8 +7,11 @@ Started from the binary `realapi.build` makes; one per Gateway API release per t
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import secrets
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -106,7 +109,10 @@ class RealApiServer:
         ]
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
-                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                args,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - one prctl() call, no locks taken
             )
 
     def _wait_ready(self) -> bool:
@@ -230,6 +236,13 @@ class RealApiServer:
             return self._log.read_text(errors="replace")[-4000:]
         except OSError:
             return "(no log)"
+
+
+def _die_with_parent() -> None:
+    # Linux: the server gets SIGTERM when the test process dies, however it dies, so a killed
+    # run leaves no kube-apiserver behind.
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _register(crd: dict[str, Any]) -> None:
