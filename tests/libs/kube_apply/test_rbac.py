@@ -11,7 +11,8 @@ import pytest
 from lightkube import ApiError, Client, KubeConfig
 from lightkube.resources.core_v1 import Service
 
-from kube_apply import Applier, HTTPRoute, Owner, TrustRequired, classify
+from kube_apply import Applier, HTTPRoute, classify
+from kube_objects import Forbidden, Owner
 from realapi.cluster import RealCluster
 
 MODEL, APP = "shop", "shop-route"
@@ -68,7 +69,9 @@ def test_untrusted_application_is_refused_before_it_writes_anything(api) -> None
     with pytest.raises(ApiError) as refused:
         applier.sync([service(), route()], [Service, HTTPRoute], MODEL)
 
-    assert isinstance(classify(refused.value), TrustRequired)
+    failure = classify(refused.value)
+    assert isinstance(failure, Forbidden)
+    assert failure.rbac  # the real authorizer's words: the charm says "juju trust"
     assert sum(api.count(verb) for verb in WRITES) == 0
     assert api.get("Service", "catalogue", MODEL) is None
     assert api.get("HTTPRoute", "catalogue", MODEL) is None
