@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lightkube import ApiError, Client
+from lightkube import Client
 
 from kube_apply.classify import API_ERRORS, classify
 from kube_apply.resources import ResourceType, kind_name, resource
+from kube_objects.failures import NotFound
 from kube_objects.listing import Listing
 from kube_objects.ownership import Owner
 
@@ -18,7 +19,9 @@ def list_all(client: Client, kind: str | ResourceType, namespace: str | None) ->
 
     A 404 on the collection of a custom kind means the cluster has no such kind (its CRD is not
     installed); core kinds are always served, so there it is a failure like any other, raised
-    as an ApiFailure.
+    as an ApiFailure. kube-apiserver answers a path it does not serve with a plain-text
+    `404 page not found`, not a JSON Status, which lightkube raises as an HTTP error rather
+    than an ApiError: both mean the same here.
     """
     cls: Any = resource(kind)
     optional = bool(cls._api_info.resource.group)
@@ -26,12 +29,11 @@ def list_all(client: Client, kind: str | ResourceType, namespace: str | None) ->
         if namespace is None:
             return [obj.to_dict() for obj in client.list(cls)]
         return [obj.to_dict() for obj in client.list(cls, namespace=namespace)]
-    except ApiError as error:
-        if error.status.code == 404 and optional:
-            return None
-        raise classify(error) from error
     except API_ERRORS as error:
-        raise classify(error) from error
+        failure = classify(error)
+        if isinstance(failure, NotFound) and optional:
+            return None
+        raise failure from error
 
 
 def read_listing(

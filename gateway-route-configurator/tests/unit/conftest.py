@@ -266,10 +266,18 @@ class World:
 
 
 @pytest.fixture
-def world(kube: KubeDouble) -> World:
-    return World(kube)
+def world(api: KubeDouble) -> World:
+    """The charm against the newest Gateway API release, on the double and the real server."""
+    return World(api)
 
 
 @pytest.fixture
-def world_any(kube_any: KubeDouble) -> World:
-    return World(kube_any)
+def world_any(api_any: KubeDouble) -> World:
+    """The same, once per supported Gateway API release and server."""
+    return World(api_any)
+
+
+@pytest.fixture
+def double_world(kube: KubeDouble) -> World:
+    """On the double only: for tests that inject faults or need the double's own records."""
+    return World(kube)

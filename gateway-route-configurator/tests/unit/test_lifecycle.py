@@ -198,8 +198,14 @@ def test_no_gateway_relation_keeps_only_the_service(world) -> None:
     assert owned(world) == ["Service/catalogue-8080"]
 
 
-def test_forbidden_api_blocks_with_the_trust_command(world) -> None:
-    world.kube.deny("*", "*")
+def test_an_untrusted_charm_is_blocked_with_the_trust_command_and_writes_nothing(
+    world, tmp_path, monkeypatch
+) -> None:
+    # Deployed without --trust: the service account has only what Juju grants every
+    # application (on the real server, Juju's own Role and ClusterRole, as realapi.juju_rbac
+    # writes them), so the API server answers 403 in its own words.
+    token = world.kube.identity(world.model, world.app, trusted=False)
+    monkeypatch.setenv("KUBECONFIG", str(world.kube.kubeconfig(tmp_path / "untrusted", token)))
 
     out = world.run(
         world.state(
@@ -210,12 +216,16 @@ def test_forbidden_api_blocks_with_the_trust_command(world) -> None:
     assert out.unit_status.name == "blocked"
     assert out.unit_status.message.startswith("no access to the Kubernetes API (")
     assert "cannot list" in out.unit_status.message  # the API server's own words
+    assert "system:serviceaccount:shop:gateway-route-configurator" in out.unit_status.message
     assert out.unit_status.message.endswith(
         "; run: juju trust gateway-route-configurator --scope=cluster"
     )
+    assert owned(world) == []
+    assert world.url(out) is None
 
 
-def test_server_error_waits_and_the_next_event_recovers(world) -> None:
+def test_server_error_waits_and_the_next_event_recovers(double_world) -> None:
+    world = double_world
     world.gateway([HOST])
     world.kube.inject_fault(verb="apply", kind="HTTPRoute", status=500)
     state = world.state(

@@ -15,6 +15,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+import httpx2
 import lightkube
 from lightkube.core.exceptions import ApiError
 from lightkube.core.resource import api_info
@@ -156,6 +157,12 @@ class LightkubeCluster:
             if error.status.code != 404:
                 raise
             found = None  # the CRD is not installed
+        except httpx2.HTTPStatusError as error:
+            # kube-apiserver answers a path it does not serve with a plain-text 404, which
+            # lightkube does not turn into an ApiError.
+            if error.response.status_code != 404:
+                raise
+            found = None
         if self._lists is not None:
             self._lists[kind] = found
         return found

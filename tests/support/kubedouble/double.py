@@ -194,6 +194,13 @@ class KubeDouble:
             account.trusted = trusted
             return account
 
+    def identity(self, model: str, app: str, *, trusted: bool) -> str:
+        """A token for application `app` of model `model`, with the RBAC Juju would give it.
+
+        The same call as the real server's (`realapi.cluster.RealCluster.identity`).
+        """
+        return self.service_account(model, app, trusted=trusted).token
+
     def trust(self, namespace: str, name: str, trusted: bool = True) -> None:
         """`juju trust <app> --scope=cluster` (False: `--remove`) for an existing account."""
         with self._lock:

@@ -29,6 +29,8 @@ import lightkube
 import yaml
 from lightkube.config.kubeconfig import KubeConfig
 
+from kubedouble.clusters import LightkubeCluster
+from kubedouble.controller import GatewayController
 from kubedouble.double import SEED_MANAGER
 from kubedouble.records import RequestRecord
 from realapi import juju_rbac
@@ -96,6 +98,18 @@ class RealCluster:
         self.internal_errors: list[str] = []  # the double's crash list; nothing to report here
 
     # ----- the double's interface ---------------------------------------------------------
+
+    @property
+    def controller(self) -> GatewayController:
+        """The Gateway API controller stand-in, writing status through the real server.
+
+        The same rules as the double's controller (`kubedouble.controller`), reading through a
+        lightkube client and writing each object's status subresource, so a test drives it the
+        same way on both servers.
+        """
+        if not hasattr(self, "_controller"):
+            self._controller = GatewayController(LightkubeCluster(self.client()))
+        return self._controller
 
     @property
     def url(self) -> str:
@@ -273,8 +287,8 @@ class RealCluster:
         for group, version in groups:
             path = f"/apis/{group}/{version}" if group else "/api/v1"
             for item in self._send("GET", path)["resources"]:
-                if "/" in item["name"]:
-                    continue  # subresources
+                if "/" in item["name"] or "list" not in item.get("verbs", ()):
+                    continue  # subresources, and kinds one cannot list (bindings, reviews)
                 found.setdefault(
                     item["kind"],
                     Resource(group, version, item["kind"], item["name"], item["namespaced"]),

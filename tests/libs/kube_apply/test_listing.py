@@ -1,0 +1,35 @@
+"""The observe step's reads on the double and a real kube-apiserver: what "not served" looks like.
+
+kube-apiserver answers a LIST of a kind it does not serve with a plain-text `404 page not found`
+(not a JSON Status); the double used to answer with a JSON Status, and the charms took only
+that for "the CRD is not installed", so on a real cluster without ListenerSet (Gateway API
+before v1.5) or BackendTLSPolicy (before v1.4) every reconcile failed. Both forms must read as
+"not served".
+"""
+
+import pytest
+from lightkube import Client
+
+from kube_apply.listing import list_all, read_listing
+from kube_objects import Owner
+from kubedouble.versions import serves
+
+OWNER = Owner(charm="gateway-api-integrator", application="gateway", model="infra")
+OPTIONAL = ("ListenerSet", "BackendTLSPolicy")
+
+
+@pytest.mark.parametrize("kind", OPTIONAL)
+def test_a_kind_the_cluster_does_not_serve_lists_as_not_served(api_any, kind):
+    api_any.ensure_namespace("infra")
+    client = Client(field_manager=OWNER.application, namespace="infra")
+
+    found = list_all(client, kind, "infra")
+    listing = read_listing(client, OWNER, ["Gateway", kind], "infra")
+
+    if serves(api_any.gateway_api_version, kind):
+        assert found == []
+        assert listing.serves(kind)
+    else:
+        assert found is None
+        assert not listing.serves(kind)
+    assert listing.serves("Gateway")
