@@ -68,7 +68,7 @@ def test_the_scenario_profile_is_the_controllers():
         assert bundle.kube.controller.profile.name == "core-only"
         (gateway_class,) = bundle.kube.objects("GatewayClass")
         features = [f["name"] for f in gateway_class["status"]["supportedFeatures"]]
-        assert "GatewayListenerSet" not in features
+        assert "ListenerSet" not in features
 
 
 def test_a_controller_step_switches_the_profile(run: BundleRun):
@@ -85,3 +85,29 @@ def test_report_lists_every_url(run: BundleRun):
 
 def test_table_continues_the_last_column_on_new_lines():
     assert table(["a", "b"], [["x", "1\n2"]]).splitlines() == ["a  b", "-  -", "x  1", "   2"]
+
+
+def test_the_certificate_check_uses_the_provider_related_at_the_time():
+    # Two providers declared; the gateway moves from the first to the second. The demo's
+    # served/signed/returned comparison must be against the one that signed what is served.
+    scenario = {
+        **SMALL,
+        "applications": {
+            **SMALL["applications"],
+            "ca2": {"charm": "tls-provider", "model": "infra"},
+        },
+        "steps": [
+            {"unrelate": ["gw:certificates", "ca:certificates"]},
+            {"relate": ["gw:certificates", "ca2:certificates"]},
+            {"action": f"gw/0 get-certificate hostname={HOST}"},
+        ],
+    }
+    with BundleRun(parse_scenario(scenario)) as bundle:
+        bundle.run_steps()
+        (record,) = bundle.actions
+        assert record.certificate is not None
+        assert record.certificate.issuer != "", record.certificate
+        signer = bundle.tls["ca2"].provider.issued(HOST)
+        assert signer is not None
+        assert record.certificate.matches, record.certificate
+        assert bundle.tls["ca"].provider.ca != bundle.tls["ca2"].provider.ca

@@ -19,9 +19,16 @@ TENANTS = range(10)
 WRITES = ("create", "update", "patch", "apply", "delete", "deletecollection")
 
 
-@pytest.fixture(scope="module", params=[OLDEST, NEWEST])
+@pytest.fixture(
+    scope="module",
+    params=[(OLDEST, "conformant"), (NEWEST, "conformant"), (NEWEST, "core-only")],
+    ids=["v1.2.1", "v1.6.1", "v1.6.1-no-listenerset-support"],
+)
 def hundred(module_deploy: Deployer, request: pytest.FixtureRequest) -> BundleRun:
-    return module_deploy("hundred-hostnames", cluster={"gateway-api": request.param})
+    version, profile = request.param
+    return module_deploy(
+        "hundred-hostnames", cluster={"gateway-api": version}, controller={"profile": profile}
+    )
 
 
 def _redirects(run: BundleRun) -> list[dict[str, Any]]:
@@ -52,6 +59,21 @@ def test_redirect_routes_cover_every_http_listener_within_32_parents(hundred: Bu
     assert all(len(route["spec"]["parentRefs"]) <= 32 for route in redirects)
     assert len(parents) == 100
     assert len({(p["kind"], p["name"], p["sectionName"]) for p in parents}) == 100
+
+
+def test_overflow_goes_to_listener_sets_only_where_the_controller_implements_them(
+    hundred: BundleRun,
+):
+    # core-only installs the ListenerSet CRD (v1.6.1) but does not advertise or reconcile it:
+    # the hostnames past the first Gateway must sit on further Gateways of their own.
+    profile = hundred.kube.controller.profile
+    holders = [o for o in owned_by(hundred, GATEWAY) if o["kind"] in ("Gateway", "ListenerSet")]
+    kinds = {o["kind"] for o in holders}
+    assert len(holders) > 1
+    if profile.listener_sets and hundred.kube.serves("ListenerSet"):
+        assert kinds == {"Gateway", "ListenerSet"}
+    else:
+        assert kinds == {"Gateway"}
 
 
 def test_nothing_was_dropped_and_a_further_tick_writes_nothing(hundred: BundleRun):

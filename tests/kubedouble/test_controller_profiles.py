@@ -212,8 +212,8 @@ def test_an_unknown_profile_is_refused_with_the_known_names() -> None:
                 "v1.6.1": [
                     "BackendTLSPolicy",
                     "Gateway",
-                    "GatewayListenerSet",
                     "HTTPRoute",
+                    "ListenerSet",
                     "ReferenceGrant",
                 ],
             },

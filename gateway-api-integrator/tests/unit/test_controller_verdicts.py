@@ -217,12 +217,12 @@ def test_a_crd_alone_is_not_support():
 
 def test_an_advertised_feature_is_support():
     listing = Listing(NAMESPACE, owned={"ListenerSet": ()})
-    assert listener_set_support(listing, class_with("GatewayListenerSet"), NOW).usable
+    assert listener_set_support(listing, class_with("ListenerSet"), NOW).usable
 
 
 def test_no_crd_no_listener_sets_whatever_is_advertised():
     listing = Listing(NAMESPACE, unserved=frozenset({"ListenerSet"}))
-    assert not listener_set_support(listing, class_with("GatewayListenerSet"), NOW).usable
+    assert not listener_set_support(listing, class_with("ListenerSet"), NOW).usable
 
 
 def test_an_accepted_listener_set_of_ours_is_support_even_unadvertised():
@@ -247,7 +247,7 @@ def test_unadvertised_and_never_accepted_sets_become_gateways_at_once():
 def test_an_advertised_but_silent_controller_gets_a_bounded_wait():
     young = (listener_set("gateway-2", "Unknown", LISTENER_SET_PATIENCE - timedelta(minutes=1)),)
     old = (listener_set("gateway-2", "Unknown", LISTENER_SET_PATIENCE + timedelta(minutes=1)),)
-    advertised = class_with("GatewayListenerSet")
+    advertised = class_with("ListenerSet")
     waiting = listener_set_support(
         Listing(NAMESPACE, owned={"ListenerSet": young}), advertised, NOW
     )

@@ -6,7 +6,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from bundlesim.runner import BundleRun
-from bundlesim.scenario import parse_scenario
+from bundlesim.scenario import Scenario, parse_scenario
 from bundlesim.views import scenario_data
 
 
@@ -15,7 +15,8 @@ class Deployer:
 
     `config` maps application -> options merged into the scenario's; `trust` maps application
     -> its `trust`; `steps` replaces its steps; `cluster` keys replace the scenario's (e.g.
-    another `gateway-api`); `cross_model_names` replaces the scenario's. Every run is closed,
+    another `gateway-api`), and so do `controller` keys (e.g. another `profile`);
+    `cross_model_names` replaces the scenario's. Every run is closed,
     and checked for API-double crashes, when the fixture ends.
     """
 
@@ -30,12 +31,15 @@ class Deployer:
         config: dict[str, dict[str, Any]] | None = None,
         steps: list[Any] | None = None,
         cluster: dict[str, Any] | None = None,
+        controller: dict[str, Any] | None = None,
         trust: dict[str, bool] | None = None,
         cross_model_names: str | None = None,
     ) -> BundleRun:
         data = scenario_data(name)
         if cluster:
             data["cluster"] = {**data.get("cluster", {}), **cluster}
+        if controller:
+            data["controller"] = {**data.get("controller", {}), **controller}
         for app, values in (config or {}).items():
             data["applications"][app]["config"] = {
                 **data["applications"][app].get("config", {}),
@@ -47,7 +51,11 @@ class Deployer:
             data["cross-model-names"] = cross_model_names
         if steps is not None:
             data["steps"] = steps
-        run = self._stack.enter_context(BundleRun(parse_scenario(data, name)))
+        return self.run(parse_scenario(data, name))
+
+    def run(self, scenario: Scenario) -> BundleRun:
+        """Deploy a scenario built in the test, play its steps; closed with the fixture."""
+        run = self._stack.enter_context(BundleRun(scenario))
         run.run_steps()
         self.runs.append(run)
         return run

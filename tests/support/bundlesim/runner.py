@@ -22,6 +22,7 @@ from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, workload_requir
 from charmspecs import CHARMS, REPO_ROOT, charm_class, charmcraft_path
 from kubedouble import KubeDouble, samples
 from modelsim import ActionOutcome, Simulation, WorkloadRequirer
+from tls_provider import TLSProvider
 
 __all__ = ["REPO_ROOT", "ActionRecord", "BundleRun"]
 
@@ -75,6 +76,9 @@ class BundleRun:
         for name in self.scenario.cluster.gateway_classes:
             self.kube.seed(samples.gateway_class_body(name, CONTROLLER_NAME))
         self._set_rejections(self.controller)
+        # A running controller accepts a GatewayClass (writing its supportedFeatures) as soon
+        # as it exists, long before anything is deployed on it.
+        self._controller_round(self.sim)
         self.sim.between_rounds(self._controller_round)
         for name, app in self.scenario.applications.items():
             if app.charm in CHARM_CLASSES:
@@ -185,10 +189,24 @@ class BundleRun:
         outcome = self.sim.run_action(call.target, call.name, call.params)
         if call.name != "get-certificate" or outcome.failure is not None:
             return ActionRecord(call, outcome)
-        provider = next(iter(self.tls.values())).provider if self.tls else None
+        provider = self._related_tls_provider(call.target.split("/")[0])
         hostname = call.params.get("hostname", "")
         check = check_certificate(self.kube, provider, hostname, outcome.results)
         return ActionRecord(call, outcome, check)
+
+    def _related_tls_provider(self, gateway: str) -> TLSProvider | None:
+        """The TLS provider related to `gateway`'s certificates endpoint now (None: none is).
+
+        A scenario may declare several and swap them; what the gateway serves comes from the
+        one it is related to at the time, not from the first one declared.
+        """
+        end = f"{gateway}:certificates"
+        for relation in self.sim.databags():
+            if end in relation["ends"]:
+                other = next(e for e in relation["ends"] if e != end).split(":")[0]
+                if other in self.tls:
+                    return self.tls[other].provider
+        return None
 
     def _controller_round(self, sim: Simulation) -> None:
         del sim

@@ -17,6 +17,7 @@ from modelsim import DatabagUpdate, Participant, RelationView, Simulation, Workl
 from tls_provider import TLSProvider
 
 TLS_ENDPOINT = "certificates"  # as self-signed-certificates names it
+CA_ENDPOINT = "send-ca-cert"  # as self-signed-certificates names it (certificate_transfer)
 INGRESS_ENDPOINT = "ingress"  # as workload charms using the ingress library name it
 
 
@@ -24,17 +25,27 @@ class TLSProviderApp(Participant):
     """The provider side of tls-certificates v4: sign every CSR in the requirer's app databag.
 
     The gateway requests certificates in app mode (CSRs in its application databag), so unit
-    databags are not read.
+    databags are not read. On `send-ca-cert` it hands out its CA certificate, as
+    self-signed-certificates does over certificate_transfer v1 (application databag:
+    `certificates`, a JSON list of PEMs, and `version` "1"), for workloads that serve TLS.
     """
 
     def __init__(self, provider: TLSProvider | None = None) -> None:
         # 2048-bit keys: what self-signed-certificates uses by default, and fast enough here.
         self.provider = provider or TLSProvider(common_name="self-signed-certificates CA")
-        self.meta = {"provides": {TLS_ENDPOINT: {"interface": "tls-certificates"}}}
+        self.meta = {
+            "provides": {
+                TLS_ENDPOINT: {"interface": "tls-certificates"},
+                CA_ENDPOINT: {"interface": "certificate_transfer"},
+            }
+        }
 
     def on_relation_data(self, sim: Simulation, relation: RelationView) -> DatabagUpdate | None:
         """Answer with a certificate for each CSR (the same one until renewed or revoked)."""
         del sim
+        if relation.endpoint == CA_ENDPOINT:
+            ca = {"certificates": json.dumps([self.provider.ca.strip()]), "version": "1"}
+            return DatabagUpdate(app=ca)
         return DatabagUpdate(app=self.provider.answer(relation.remote_app_data))
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 # Feature names from upstream gateway-api `pkg/features`, as GatewayClass
 # `status.supportedFeatures` lists them.
-LISTENER_SET = "GatewayListenerSet"
+LISTENER_SET = "ListenerSet"
 BACKEND_TLS_POLICY = "BackendTLSPolicy"
 CORE_FEATURES = frozenset({"Gateway", "HTTPRoute", "ReferenceGrant"})
 # The kind each extended feature needs served before a controller can offer it.

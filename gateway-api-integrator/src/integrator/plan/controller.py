@@ -212,7 +212,7 @@ def listener_set_support(
     """Use ListenerSet only where the controller says it implements it, or has accepted ours.
 
     ListenerSet is an extended feature a controller opts into (GatewayClass
-    `status.supportedFeatures`, name `GatewayListenerSet`): OpenShift 4.22 installs the CRD
+    `status.supportedFeatures`, name `ListenerSet`): OpenShift 4.22 installs the CRD
     without supporting it, Cilium supports it only from 1.20.
     """
     if not listing.serves("ListenerSet"):
