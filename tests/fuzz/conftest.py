@@ -20,3 +20,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line("  of which invalid (had to be reported):")
     for line in tally.summary_lines(tally.invalid, "invalid"):
         terminalreporter.write_line("  " + line)
+    terminalreporter.write_line("  of which lies (well-formed, had to be refused):")
+    for line in tally.summary_lines(tally.lies, "lies"):
+        terminalreporter.write_line("  " + line)

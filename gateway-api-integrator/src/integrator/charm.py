@@ -1,6 +1,7 @@
 """The gateway-api-integrator charm: event wiring. Every change runs observe -> plan -> act."""
 
 import logging
+from collections.abc import Sequence
 
 import ops
 from charmlibs.interfaces.tls_certificates import (
@@ -12,15 +13,15 @@ from charmlibs.interfaces.tls_certificates import (
 from gateway_route.provider import GatewayRouteProvider
 from integrator.act import act
 from integrator.certificates import GuardedCertificates, certificate_request
-from integrator.observe import observe, route_requests
+from integrator.observe import NamespaceReads, juju_models, observe, route_requests
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
 from integrator.plan.claims import NamespaceCheck, wanted_certificates
 from integrator.plan.get_certificate import certificate_result
 from integrator.plan.identity import namespace_problem
 from integrator.plan.snapshot import CHARM, RouteRequest
 from kube_apply import try_connect
-from kube_apply.removal import remove_owned
-from kube_objects import Owner
+from kube_objects import ApiFailure
+from reconcile.unit import remove_on_app_removal
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
+        self.namespace_reads = NamespaceReads()
         route = self.on[ROUTE_RELATION]
         certificates = self.on[CERTIFICATES_RELATION]
         changes = [
@@ -63,8 +65,8 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
     def _on_change(self, _: ops.EventBase) -> None:
         client = try_connect(self.app.name, self.model.name)
-        observed = observe(self, self.routes, self.certificates, client)
-        act(self, plan(observed), observed, self.routes, client)
+        observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
+        act(self, plan(observed), observed, self.routes, client, library=self.certificates)
 
     def _certificate_requests(
         self, _: ProviderCapabilities | None
@@ -73,23 +75,43 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         if not self.unit.is_leader():
             return []  # APP mode: only the leader requests
         requests = route_requests(self, self.routes)
-        hostnames = wanted_certificates(self.config, requests, self._same_model_check())
+        hostnames = wanted_certificates(self.config, requests, self._namespace_check(requests))
         return [certificate_request(hostname) for hostname in hostnames]
 
-    def _same_model_check(self) -> NamespaceCheck:
-        """The namespace check that needs no cluster read: a same-model requester's namespace."""
+    def _namespace_check(self, requests: Sequence[RouteRequest]) -> NamespaceCheck:
+        """The same check the plan makes, so a requester lying about its namespace gets no CSR.
+
+        Namespaces are read (one LIST) only when a requester is in another model: a same-model
+        requester's namespace needs no cluster read.
+        """
         own_model, own_namespace = self.model.uuid, self.model.name
+        others = any(r.remote_model not in (None, own_model) for r in requests)
+        namespaces = self._juju_models() if others else None
+        failed = others and namespaces is None
 
         def check(request: RouteRequest, claimed: str) -> str | None:
+            if failed and request.remote_model not in (None, own_model):
+                return "cannot be checked: the cluster's namespaces are not readable"
             return namespace_problem(
                 claimed,
                 remote_model=request.remote_model,
                 own_model=own_model,
                 own_namespace=own_namespace,
-                namespaces=None,
+                namespaces=namespaces,
             )
 
         return check
+
+    def _juju_models(self) -> dict[str, str | None] | None:
+        """Namespace -> Juju model UUID, or None when the cluster cannot be read."""
+        client = try_connect(self.app.name, self.model.name)
+        if isinstance(client, ApiFailure):
+            return None
+        try:
+            return juju_models(self.namespace_reads(client))
+        except ApiFailure as failure:
+            logger.warning("namespaces not readable for certificate requests: %s", failure)
+            return None
 
     def _on_get_certificate(self, event: ops.ActionEvent) -> None:
         hostname = str(event.params.get("hostname", "")).strip()
@@ -101,8 +123,4 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             event.set_results(result)
 
     def _on_remove(self, _: ops.RemoveEvent) -> None:
-        # Only when the whole application goes (not on scale-down).
-        if self.app.planned_units() > 0:
-            return
-        owner = Owner(charm=CHARM, application=self.app.name, model=self.model.name)
-        remove_owned(owner, self.model.name, list(reversed(OWNED_KINDS)))
+        remove_on_app_removal(self, CHARM, OWNED_KINDS)

@@ -65,14 +65,39 @@ def certificates(charm: ops.CharmBase, library: GuardedCertificates) -> Certific
     return Certificates(related=True, problem=library.problem, offered=offered, private_key=key)
 
 
-def cluster(client: Client | ApiFailure, owner: Owner, namespace: str) -> Cluster | ApiFailure:
-    """Our objects, the names others hold, and the GatewayClasses."""
+class NamespaceReads:
+    """The cluster's Namespaces, listed at most once per hook.
+
+    Both the TLS library's certificate-request callback and the observe step need them (to
+    check which model a requester's namespace is); a charm object lives for one hook.
+    """
+
+    def __init__(self) -> None:
+        self._found: list[dict] | None = None
+        self._read = False
+
+    def __call__(self, client: Client) -> list[dict] | None:
+        """Every Namespace (None: not served, never for a core kind); raises ApiFailure."""
+        if not self._read:
+            self._found = list_all(client, "Namespace", None)  # a failure is not remembered
+            self._read = True
+        return self._found
+
+
+def cluster(
+    client: Client | ApiFailure,
+    owner: Owner,
+    namespace: str,
+    namespace_reads: NamespaceReads | None = None,
+) -> Cluster | ApiFailure:
+    """Our objects, the names others hold, the GatewayClasses and the Juju models' namespaces."""
     if isinstance(client, ApiFailure):
         return client
+    reads = namespace_reads or NamespaceReads()
     try:
         listing = read_listing(client, owner, OWNED_KINDS, namespace)
         classes = list_all(client, GatewayClass, None) if listing.serves("Gateway") else None
-        namespaces = list_all(client, "Namespace", None)
+        namespaces = reads(client)
     except ApiFailure as failure:
         return failure
     return Cluster(
@@ -99,6 +124,7 @@ def observe(
     provider: GatewayRouteProvider,
     library: GuardedCertificates,
     client: Client | ApiFailure | None,
+    namespace_reads: NamespaceReads | None = None,
 ) -> Observed:
     """The snapshot the plan decides from; a non-leader reads nothing but that it is not leader.
 
@@ -119,4 +145,5 @@ def observe(
     )
     if client is None:
         return observed
-    return dataclasses.replace(observed, cluster=cluster(client, observed.owner, namespace))
+    found = cluster(client, observed.owner, namespace, namespace_reads)
+    return dataclasses.replace(observed, cluster=found)

@@ -6,6 +6,8 @@ import base64
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from gateway_route import DataError, ProviderData, RefusalReason, RequirerData, encode
 from integrator.plan import Certificates, Cluster, Observed, RouteRequest, plan
 from integrator.plan.certificates import Issued
@@ -221,7 +223,9 @@ def test_revoked_and_expired_certificates_are_not_served():
         "a.example.com": RefusalReason.PENDING_CERTIFICATE,
         "b.example.com": RefusalReason.PENDING_CERTIFICATE,
     }
-    assert result.status.message.startswith("waiting for certificates for 2 hostname(s)")
+    assert result.status.message.startswith(
+        "waiting for the certificates of a.example.com, b.example.com"
+    )
 
 
 def test_a_foreign_secret_keeps_its_hostname_off_https():
@@ -400,14 +404,34 @@ def test_a_namespace_that_does_not_exist_cannot_be_claimed():
     assert "claims namespace ghost, which does not exist" in result.status.message
 
 
+@pytest.mark.parametrize("claimed", ["manual", "kube-system"])
+def test_a_requester_cannot_claim_a_namespace_that_is_not_a_juju_model(claimed):
+    # Routes in a namespace Juju does not manage may be written by anybody who can write there:
+    # a requester whose own namespace is known may claim only that one.
+    state = juju_cluster()
+    state = dataclasses.replace(
+        state, namespaces={**(state.namespaces or {}), "kube-system": None}
+    )
+    base = observed(claim(1, claimed, [f"{claimed}.example.com"], model=SHOP_UUID), state=state)
+    result = plan(dataclasses.replace(base, model_uuid=OWN_UUID))
+    assert result.answers[1].accepted == []
+    assert f"claims namespace {claimed}, but Juju says the requester is in model" in (
+        result.status.message
+    )
+    assert "namespace shop" in result.status.message
+
+
 def test_without_relation_model_get_claims_cannot_be_checked_and_are_served():
     # Juju < 3.6.2 cannot say which model a requester is in.
     result = judged(claim(1, "shop", ["shop.example.com"], model=None))
     assert [a.hostname for a in result.answers[1].accepted] == ["shop.example.com"]
 
 
-def test_a_namespace_juju_did_not_make_cannot_be_checked():
-    result = judged(claim(1, "manual", ["manual.example.com"], model=SHOP_UUID))
+def test_a_requester_whose_model_has_no_annotated_namespace_cannot_be_checked():
+    # No namespace carries the requester's model UUID (e.g. annotated by an older Juju): which
+    # namespace is its own cannot be told, so only another model's namespace is refused.
+    unknown = "c" * 32
+    result = judged(claim(1, "manual", ["manual.example.com"], model=unknown))
     assert [a.hostname for a in result.answers[1].accepted] == ["manual.example.com"]
 
 

@@ -7,7 +7,7 @@ in too. So about half of all examples are valid-but-hostile (a 253-character hos
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -118,9 +118,53 @@ def _healthcheck(draw: st.DrawFn) -> Any:
     return _object(draw, {**healthy, "hostname": "x.example.com", "timeout": "5s"}, hostile)
 
 
+# Well-formed application names (ingress `ApplicationName`) and model names (RFC 1123 labels).
+valid_app_names = st.from_regex(r"\A[a-z][a-z0-9]{0,8}(-[a-z][a-z0-9]{0,8}){0,2}\Z")
+valid_model_names = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?\Z")
+
+LIE_EVERY = 4
+"""One example in LIE_EVERY (on average) is a well-formed lie rather than a mutation, so that
+even the 20-example fixed-seed sample of `make test` tries several."""
+
+
+def _lying(draw: st.DrawFn) -> bool:
+    # The top value, not 0: hypothesis favours zeros (its simplest example is all zeros).
+    return draw(st.integers(0, LIE_EVERY - 1)) == LIE_EVERY - 1
+
+
+def _unknown_keys(draw: st.DrawFn, healthy: Mapping[str, Any]) -> dict[str, str]:
+    """Sometimes a few keys a newer writer might add (ignored): a lie is well-formed with them."""
+    if draw(st.integers(0, 3)) != 0:
+        return {}
+    extra = draw(st.dictionaries(st.text(min_size=1, max_size=12), not_json, max_size=2))
+    return {k: v for k, v in extra.items() if k not in healthy}
+
+
 @st.composite
-def ingress_app_databags(draw: st.DrawFn, model: str, workload: str) -> dict[str, str]:
-    """The workload leader's application databag (`model`/`workload`: the healthy values)."""
+def ingress_app_databags(
+    draw: st.DrawFn,
+    model: str,
+    workload: str,
+    *,
+    other_apps: Sequence[str] = (),
+    other_models: Sequence[str] = (),
+) -> dict[str, str]:
+    """The workload leader's application databag (`model`/`workload`: the healthy values).
+
+    With `other_apps` / `other_models`, about one example in LIE_EVERY is a lie: the healthy
+    databag, well-formed, naming another application (mostly) or another model instead.
+    """
+    if (other_apps or other_models) and _lying(draw):
+        lie = {"model": json.dumps(model), "name": json.dumps(workload), "port": "8080"}
+        if other_models and (not other_apps or draw(st.integers(0, 3)) == 0):
+            others = st.one_of(st.sampled_from(list(other_models)), valid_model_names)
+            lie["model"] = json.dumps(draw(others.filter(lambda m: m != model)))
+        else:
+            others = st.one_of(st.sampled_from(list(other_apps)), valid_app_names)
+            lie["name"] = json.dumps(draw(others.filter(lambda n: n != workload)))
+        if draw(st.booleans()):
+            lie["scheme"] = json.dumps(draw(st.sampled_from(["http", "https"])))
+        return {**lie, **_unknown_keys(draw, lie)}
     healthy = {
         "model": model,
         "name": workload,
@@ -188,9 +232,37 @@ def _hostname_lists(healthy: list[str]) -> st.SearchStrategy[Any]:
 
 @st.composite
 def requirer_databags(
-    draw: st.DrawFn, namespace: str, application: str, hostnames: list[str]
+    draw: st.DrawFn,
+    namespace: str,
+    application: str,
+    hostnames: list[str],
+    *,
+    other_namespaces: Sequence[str] = (),
+    coveted: Sequence[str] = (),
 ) -> dict[str, str]:
-    """A configurator's request, as the integrator reads it."""
+    """A configurator's request, as the integrator reads it.
+
+    With `other_namespaces`, about one example in LIE_EVERY is a lie: a well-formed request
+    claiming one of them (or another well-formed namespace) instead of `namespace`, for its own
+    hostnames, for `coveted` ones (another tenant's, say) or for both.
+    """
+    if other_namespaces and _lying(draw):
+        claimed = draw(
+            st.one_of(st.sampled_from(list(other_namespaces)), valid_model_names).filter(
+                lambda n: n != namespace
+            )
+        )
+        wanted = draw(
+            st.sampled_from([hostnames, list(coveted) or hostnames, [*hostnames, *coveted]])
+        )
+        lie = {
+            "version": 1,
+            "namespace": claimed,
+            "application": draw(st.sampled_from([application, f"{claimed}-app"])),
+            "hostnames": wanted,
+        }
+        raw = {key: json.dumps(value) for key, value in lie.items()}
+        return {**raw, **_unknown_keys(draw, raw)}
     healthy = {
         "version": 1,
         "namespace": namespace,

@@ -31,6 +31,11 @@ TENANT_HOST = "shop.example.com"
 TENANT_RELATION = 1
 FUZZED_RELATION = 2
 FUZZED_APP = "configurator-2"
+FUZZED_MODEL = "orders"
+"""The model (and namespace) of the fuzzed requester: an honest one claims this namespace."""
+FUZZED_HOST = "orders.example.com"
+NON_JUJU_NAMESPACES = ("kube-system", "default")
+"""Namespaces no Juju model owns (the double makes them, like a cluster does)."""
 CERTIFICATES_RELATION = 100
 OWNER_LABELS = {
     "app.kubernetes.io/managed-by": "gateway-api-integrator",
@@ -167,8 +172,12 @@ def baseline() -> Baseline:
 
 
 def seed_baseline(kube: KubeDouble) -> None:
-    """The GatewayClass as a cluster admin made it; our objects as the charm applied them."""
+    """The GatewayClass as a cluster admin made it; our objects as the charm applied them.
+
+    The fuzzed requester's model has its namespace too, annotated by Juju like every model's.
+    """
     seed_class(kube)
+    kube.ensure_namespace(FUZZED_MODEL, namespace_annotations(FUZZED_MODEL))
     ours = [obj for obj in baseline().objects if obj["kind"] != "GatewayClass"]
     replay(kube, ours, field_manager=APP)
 

@@ -10,6 +10,9 @@ examples: Counter[str] = Counter()
 """Examples run, by databag kind (e.g. `configurator/ingress-app`)."""
 invalid: Counter[str] = Counter()
 """Of those, the examples the oracle judged invalid (so the bad relation had to be reported)."""
+lies: Counter[str] = Counter()
+"""Of those, well-formed databags that lie about who wrote them (another application's name,
+another model's or a non-Juju namespace), by databag kind and lie (`<kind>: <lie>`)."""
 faults_tried: Counter[str] = Counter()
 """(fault, call index) cases run, by charm."""
 faults_passed: Counter[str] = Counter()

@@ -40,8 +40,11 @@ def namespace_problem(
 ) -> str | None:
     """Why the claimed namespace is not the requester's, or None when it is (or cannot be told).
 
-    Cannot be told: Juju older than 3.6.2 (no remote model UUID), namespaces not readable, or a
-    namespace Juju did not annotate (not a Juju model).
+    Where a namespace carries the requester's model UUID, that is its namespace and no other
+    (so nobody can claim `default` or `kube-system`, where other people may write routes).
+    Cannot be told: Juju older than 3.6.2 (no remote model UUID), namespaces not readable, or
+    no namespace annotated with the requester's model (then only another model's namespace is
+    refused).
     """
     if remote_model is None:
         return None
@@ -50,6 +53,12 @@ def namespace_problem(
         return None if same else f"is in this model ({own_namespace}) but claims {claimed}"
     if namespaces is None:
         return None
+    return _cross_model_problem(claimed, remote_model, namespaces)
+
+
+def _cross_model_problem(
+    claimed: str, remote_model: str, namespaces: Mapping[str, str | None]
+) -> str | None:
     if claimed not in namespaces:
         return f"claims namespace {claimed}, which does not exist"
     annotated = namespaces[claimed]
@@ -57,5 +66,11 @@ def namespace_problem(
         return (
             f"claims namespace {claimed}, but that is model {annotated[:8]}… and Juju says the "
             f"requester is in model {remote_model[:8]}…"
+        )
+    own = sorted(name for name, uuid in namespaces.items() if uuid == remote_model)
+    if own and claimed not in own:
+        return (
+            f"claims namespace {claimed}, but Juju says the requester is in model "
+            f"{remote_model[:8]}…, namespace {own[0]}"
         )
     return None
