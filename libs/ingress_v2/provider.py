@@ -104,6 +104,16 @@ class IngressProvider:
         if databag.get(URL_KEY) != value:
             databag[URL_KEY] = value
 
+    def published_url(self) -> str | None:
+        """The URL we last published (leader only): what the workload may still be holding."""
+        databag = self._own_databag()
+        try:
+            value = json.loads(databag.get(URL_KEY) or "null") if databag is not None else None
+        except json.JSONDecodeError:
+            return None
+        url = value.get("url") if isinstance(value, dict) else None
+        return url if isinstance(url, str) else None
+
     def wipe_url(self) -> None:
         """Withdraw the URL (leader only), so the workload stops advertising a dead address."""
         databag = self._own_databag()

@@ -15,6 +15,8 @@ from charmlibs.interfaces.tls_certificates import (
     TLSCertificatesError,
     TLSCertificatesRequiresV4,
 )
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from integrator.plan.certificates import Issued
 
@@ -80,16 +82,28 @@ def hostname_of(csr: CertificateSigningRequest) -> str | None:
     return csr.common_name or None
 
 
+def fingerprint(pem: str) -> str:
+    """SHA-256 over the DER form, colon-separated upper-case hex; "" when it does not parse."""
+    try:
+        digest = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA256())
+    except ValueError:
+        return ""
+    return ":".join(f"{byte:02X}" for byte in digest)
+
+
 def issued(provided: ProviderCertificate) -> Issued | None:
     """The plain value of one offered certificate; None when it names no hostname of ours."""
     hostname = hostname_of(provided.certificate_signing_request)
     if hostname is None:
         return None
+    pem = str(provided.certificate)
     return Issued(
         hostname=hostname,
-        certificate=str(provided.certificate),
+        certificate=pem,
         ca=str(provided.ca),
         chain=tuple(str(pem) for pem in provided.chain),
         expires=provided.certificate.expiry_time,
         revoked=bool(provided.revoked),
+        sans=tuple(sorted(provided.certificate.sans_dns or ())),
+        fingerprint=fingerprint(pem),
     )

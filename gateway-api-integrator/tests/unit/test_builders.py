@@ -275,21 +275,35 @@ def test_invalid_config_names_the_option_and_the_fix(raw, option):
     ("kwargs", "expected"),
     [
         (
-            {"problems": ["x"], "pending_certificates": 1, "addresses": [], "served": 0},
+            {
+                "problems": ["x"],
+                "certificates": (["a.example.com"], []),
+                "addresses": [],
+                "served": 0,
+            },
             blocked("x"),
         ),
         (
-            {"problems": [], "pending_certificates": 2, "addresses": [], "served": 0},
-            waiting("waiting for certificates for 2 hostname(s) and the gateway address"),
+            {
+                "problems": [],
+                "certificates": (["a.example.com", "b.example.com"], ["b.example.com"]),
+                "addresses": [],
+                "served": 0,
+            },
+            waiting(
+                "waiting for the certificates of a.example.com and new certificates of "
+                "b.example.com (revoked or renewed; the old ones are served until they arrive) "
+                "and the gateway address"
+            ),
         ),
         (
-            {"problems": [], "pending_certificates": 0, "addresses": [], "served": 1},
+            {"problems": [], "certificates": ([], []), "addresses": [], "served": 1},
             waiting("waiting for the gateway address"),
         ),
         (
             {
                 "problems": [],
-                "pending_certificates": 0,
+                "certificates": ([], []),
                 "addresses": ["10.0.0.1", "gw.example.com"],
                 "served": 3,
             },

@@ -2,10 +2,17 @@
 
 import base64
 import dataclasses
+import hashlib
+import ssl
+import textwrap
+from datetime import datetime, timedelta
 
 import ops
 import pytest
+from cryptography import x509
 from ops import testing
+
+from integrator import observe
 
 UNREPORTED = (
     "waiting for the Gateway API controller to program Gateway infra/gateway: "
@@ -55,7 +62,7 @@ def test_enabled_mode_serves_http_while_the_certificate_is_awaited(flow, cluster
     assert set(cluster.listeners()) == {f"http-{HOST}"}
     assert [p.protocol for p in answer(out, 1).attachments_for(HOST)] == ["HTTP"]
     assert out.unit_status == ops.WaitingStatus(
-        UNREPORTED.replace("waiting for ", "waiting for certificates for 1 hostname(s) and ", 1)
+        UNREPORTED.replace("waiting for ", f"waiting for the certificates of {HOST} and ", 1)
     )
 
 
@@ -109,21 +116,71 @@ def test_enforcement_without_certificates_relation_is_blocked(flow, cluster, ans
     assert answer(out, 1).refusal_for(HOST).reason.value == "pending-certificate"
 
 
+def our_csrs(out) -> str:
+    return out.get_relation(100).local_app_data.get("certificate_signing_requests", "")
+
+
 @pytest.mark.parametrize("enforce", [False, True])
-def test_revoked_certificate_is_not_served(flow, cluster, answer, enforce):
+def test_a_revoked_certificate_is_replaced_without_an_outage(flow, cluster, answer, enforce):
+    # self-signed-certificates revokes everything on a CA change and re-signs only at its next
+    # pass, but signs a fresh CSR at once: so a new key (new CSRs) brings replacements now.
     out = served(flow, enforce=enforce)
+    before = cluster.secret(HOST)
+    csrs = our_csrs(out)
     flow.tls.revoke(HOST)
     try:
         out = flow.certify(out)
     finally:
         flow.tls.renew(HOST)  # the provider is shared by the session
+    assert our_csrs(out) != csrs, "replacements are requested in the same hook"
+    # Meanwhile HTTPS keeps serving from the Secret it had, and the answer is unchanged.
+    assert f"https-{HOST}" in cluster.listeners()
+    assert f"http-{HOST}" in cluster.listeners()
+    assert tls_crt(cluster.secret(HOST)) == tls_crt(before)
+    assert "HTTPS" in [p.protocol for p in answer(out, 1).attachments_for(HOST)]
+    assert f"new certificates of {HOST} (revoked or renewed" in out.unit_status.message
+    # The provider signs the new CSR: swapped in place (same Secret), nothing else moves.
+    out = flow.certify(out)
+    after = cluster.secret(HOST)
+    assert after["metadata"]["uid"] == before["metadata"]["uid"]
+    assert tls_crt(after) != tls_crt(before)
+    assert f"https-{HOST}" in cluster.listeners()
+
+
+def test_a_provider_that_revokes_everything_is_asked_once_per_served_certificate(flow, cluster):
+    out = served(flow, enforce=False)
+    flow.tls.revoke(HOST)  # every certificate it signs for HOST, now and later, is revoked
+    try:
+        out = flow.certify(out)
+        asked = our_csrs(out)
+        out = flow.certify(out)
+        out = flow.certify(out)
+    finally:
+        flow.tls.renew(HOST)
+    assert our_csrs(out) == asked, "no new key on every hook for certificates never served"
+    assert f"https-{HOST}" in cluster.listeners()  # still the old certificate, until its end
+
+
+def test_a_revoked_certificate_is_not_served_past_its_end(flow, cluster, answer, monkeypatch):
+    out = served(flow, enforce=True)
+    ends = x509.load_pem_x509_certificate(tls_crt(cluster.secret(HOST)).encode())
+    later = ends.not_valid_after_utc + timedelta(minutes=1)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return later
+
+    flow.tls.revoke(HOST)
+    try:
+        # The next hook comes after the old certificate's end, still without a replacement.
+        monkeypatch.setattr(observe, "datetime", Later)
+        out = flow.certify(out)
+    finally:
+        flow.tls.renew(HOST)
     assert f"https-{HOST}" not in cluster.listeners()
     assert cluster.secret(HOST) is None
-    data = answer(out, 1)
-    if enforce:
-        assert data.refusal_for(HOST).reason.value == "pending-certificate"
-    else:
-        assert [p.protocol for p in data.attachments_for(HOST)] == ["HTTP"]
+    assert answer(out, 1).refusal_for(HOST).reason.value == "pending-certificate"
 
 
 def test_renewal_updates_the_secret_in_place(flow, cluster):
@@ -175,6 +232,24 @@ def test_get_certificate_returns_certificate_ca_and_chain_never_the_key(flow, cl
     key = flow.key_secret.tracked_content["private-key"]
     assert all("PRIVATE KEY" not in str(value) for value in results.values())
     assert all(key.strip() not in str(value) for value in results.values())
+
+
+def test_get_certificate_describes_what_is_served(flow, cluster):
+    out = served(flow, enforce=True)
+    flow.ctx.run(flow.ctx.on.action("get-certificate", params={"hostname": HOST}), out)
+    results = flow.ctx.action_results
+    assert results is not None
+    pem = flow.tls.issued(HOST).certificate
+    leaf = x509.load_pem_x509_certificate(pem.encode())
+    assert datetime.fromisoformat(results["not-after"]) == leaf.not_valid_after_utc
+    assert results["sans"] == HOST
+    # Checked the way an operator would: `openssl x509 -fingerprint -sha256` over the DER form.
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem.strip())).hexdigest().upper()
+    assert results["sha256-fingerprint"] == ":".join(textwrap.wrap(digest, 2))
+    namespace, name = results["secret"].split("/")
+    secret = cluster.kube.get("Secret", name, namespace)
+    assert secret is not None
+    assert tls_crt(secret).startswith(pem.strip())
 
 
 def test_private_key_never_in_logs_status_or_relation_data(flow, cluster):

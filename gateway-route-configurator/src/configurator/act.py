@@ -9,8 +9,7 @@ from configurator.plan import WITHDRAW, Observed, Plan
 from gateway_route.requirer import GatewayRouteRequirer
 from ingress_v2.provider import IngressProvider
 from kube_objects import ApiFailure
-from reconcile import api_failure
-from reconcile.unit import log_all, sync, to_ops
+from reconcile.unit import log_all, synced, to_ops
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +34,7 @@ def act(
         gateway.request(plan.request)
     if plan.url == WITHDRAW:
         ingress.wipe_url()
-    report = sync(plan, client, observed.owner, observed.cluster, logger)
-    if isinstance(report, ApiFailure):
-        charm.unit.status = to_ops(api_failure(report, observed.app))
+    if not synced(charm, plan, client, observed.owner, observed.cluster):
         return
     if plan.url not in (None, WITHDRAW):
         ingress.publish_url(str(plan.url))

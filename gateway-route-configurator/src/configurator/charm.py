@@ -12,8 +12,7 @@ from configurator.plan.backend_tls import CA_RELATION
 from gateway_route.requirer import GatewayRouteRequirer
 from ingress_v2.provider import IngressProvider
 from kube_apply import try_connect
-from kube_apply.removal import remove_owned
-from kube_objects import Owner
+from reconcile.unit import remove_on_app_removal
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +52,4 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
         act(self, plan(observed), observed, (self.ingress, self.gateway), client)
 
     def _on_remove(self, _: ops.RemoveEvent) -> None:
-        # Only when the whole application goes (not on scale-down).
-        if self.app.planned_units() > 0:
-            return
-        owner = Owner(charm=CHARM, application=self.app.name, model=self.model.name)
-        remove_owned(owner, self.model.name, list(reversed(OWNED_KINDS)))
+        remove_on_app_removal(self, CHARM, OWNED_KINDS)

@@ -74,6 +74,7 @@ def observe(
         config=dict(charm.config),
         ingress=ingress.read(),
         ingress_related=relation is not None,
+        published=ingress.published_url(),
         workload=relation.app.name if relation is not None and relation.app else None,
         workload_model=remote_model(relation),
         model_uuid=charm.model.uuid,

@@ -66,6 +66,7 @@ def observed(
     state: Listing | Forbidden | None = None,
     config: dict | None = None,
     leader: bool = True,
+    published: str | None = None,
 ) -> Observed:
     return Observed(
         app=APP,
@@ -74,6 +75,7 @@ def observed(
         config={"hostname": HOST, **(config or {})},
         ingress=ingress,
         ingress_related=ingress is not None,
+        published=published,
         workload="catalogue",
         gateway_related=True,
         answer=answer,
@@ -324,3 +326,98 @@ def test_not_allowed_shows_the_gateways_fix():
     )
     assert result.status.is_blocked
     assert result.status.message.endswith("juju config gateway hostname-policy=...")
+
+
+# ----- the URL the workload holds ---------------------------------------------------------
+# The workload's ingress library keeps the last URL it was given, and never sees a wipe, until
+# the relation ends: these decide from what it holds (`published`), not from what we wish.
+
+OLD = "old.example.com"
+
+
+def answer_for(*hosts: str, programmed: bool = True) -> ProviderData:
+    state = ServingState.PROGRAMMED if programmed else ServingState.PENDING
+    return ANSWER.model_copy(
+        update={
+            "accepted": [
+                Accepted(
+                    hostname=h,
+                    parents=[PARENT.model_copy(update={"section_name": f"https-{h}"})],
+                    serving=Serving(state=state),
+                )
+                for h in hosts
+            ]
+        }
+    )
+
+
+def stored_routes(config: Config, answer: ProviderData) -> list[dict]:
+    return [accepted(r) for r in routes(route_state(config, WORKLOAD, answer, NAMESPACE))]
+
+
+def test_a_new_hostname_keeps_the_old_one_served_until_it_flows():
+    answer = answer_for(OLD)  # the gateway has not taken in the new hostname yet
+    held = f"https://{OLD}/"
+    state = listing(stored_routes(Config(hostnames=(OLD,), paths=("/",)), answer))
+    result = plan(observed(answer=answer, state=state, published=held))
+    assert isinstance(result.request, RequirerData)
+    assert result.request.hostnames == [HOST, OLD], "the old hostname is still asked for"
+    route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
+    assert OLD in route["spec"]["hostnames"]
+    assert result.url == held
+    assert result.status.level == "waiting"
+    assert f"still serving {held} until {HOST} flows" in result.status.message
+
+
+def test_the_old_hostname_goes_once_the_new_one_flows():
+    answer = answer_for(HOST, OLD)
+    both = Config(hostnames=(HOST, OLD), paths=("/",))
+    state = listing(stored_routes(both, answer))
+    result = plan(observed(answer=answer, state=state, published=f"https://{OLD}/"))
+    assert isinstance(result.request, RequirerData)
+    assert result.request.hostnames == [HOST]
+    assert result.url == f"https://{HOST}/"
+    route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
+    assert route["spec"]["hostnames"] == [HOST]
+
+
+def test_a_refused_new_hostname_leaves_the_old_one_served_and_says_so():
+    refusal = Refused(hostname=HOST, reason=RefusalReason.CONFLICT, message="held by blog")
+    refused = answer_for(OLD).model_copy(update={"refused": [refusal]})
+    state = listing(stored_routes(Config(hostnames=(OLD,), paths=("/",)), refused))
+    result = plan(observed(answer=refused, state=state, published=f"https://{OLD}/"))
+    assert result.url == f"https://{OLD}/"
+    assert "held by blog" in result.status.message
+    assert f"still serving https://{OLD}/ until {HOST} flows" in result.status.message
+
+
+def test_a_url_the_controller_has_not_re_reported_is_kept():
+    # The controller restarted and has not written route status yet: a brief gap.
+    stored = [dict(r, status={}) for r in wanted_routes()]
+    result = plan(observed(state=listing(stored), published=f"https://{HOST}/"))
+    assert result.url is None, "left as the workload holds it"
+    assert result.status.level == "waiting"
+
+
+def test_a_url_nobody_holds_is_not_published_before_it_flows():
+    stored = [dict(r, status={}) for r in wanted_routes()]
+    result = plan(observed(state=listing(stored), published=None))
+    assert result.url == WITHDRAW
+
+
+def test_a_refused_route_wipes_the_url_the_workload_holds():
+    route = accepted(wanted_routes()[0])
+    for parent in route["status"]["parents"]:
+        parent["conditions"][0] = {
+            "type": "Accepted",
+            "status": "False",
+            "reason": "NotAllowedByListeners",
+        }
+    result = plan(observed(state=listing([route]), published=f"https://{HOST}/"))
+    assert result.url == WITHDRAW
+    assert result.status.is_blocked
+
+
+def test_without_a_gateway_the_url_is_wiped():
+    result = plan(observed(answer=None, published=f"https://{HOST}/"))
+    assert result.url == WITHDRAW

@@ -1,7 +1,8 @@
 """The Gateway API releases the charms are validated under, and what each one serves.
 
 One place for the list, so a test that says "under every supported release" cannot fall behind
-when a release is added (the CRD folders are described in ../shared/crds/README.md).
+when a release is added. Each release's folder holds its complete standard channel; what they
+differ in is below.
 """
 
 from __future__ import annotations

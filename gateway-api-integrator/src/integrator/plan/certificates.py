@@ -1,12 +1,12 @@
 """Certificates the TLS provider offered, as plain values, and which of them may be served.
 
-A revoked or expired certificate is never served; of several for one hostname, the one that
+A revoked or expired certificate is never installed; of several for one hostname, the one that
 lasts longest wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +21,10 @@ class Issued:
     chain: tuple[str, ...]
     expires: datetime
     revoked: bool = False
+    sans: tuple[str, ...] = ()
+    """The DNS names the certificate is for."""
+    fingerprint: str = ""
+    """SHA-256 of the DER certificate, colon-separated hex (as `openssl x509 -fingerprint`)."""
 
     @property
     def full_chain(self) -> str:
@@ -45,3 +49,18 @@ def usable(offered: Iterable[Issued], now: datetime) -> dict[str, Issued]:
         if current is None or item.expires > current.expires:
             found[item.hostname] = item
     return found
+
+
+def revoked_in_service(offered: Iterable[Issued], served: Mapping[str, str]) -> frozenset[str]:
+    """Hostnames whose served certificate (`served`: hostname -> tls.crt) the provider revoked.
+
+    Only what is in service counts: a provider that revokes every certificate it signs for a
+    hostname gets asked once per certificate we served, not on every hook.
+    """
+    return frozenset(
+        item.hostname
+        for item in offered
+        if item.revoked
+        and item.certificate.strip()
+        and served.get(item.hostname, "").startswith(item.certificate.strip())
+    )

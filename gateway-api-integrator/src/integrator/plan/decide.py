@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from gateway_route import ProviderData
 from integrator.plan import listeners, objects, placement
 from integrator.plan.answers import GatewayFacts, answer, refusal_answer
 from integrator.plan.arbitration import Arbitration, Rules, Tenancy, arbitrate, tenant_serving
-from integrator.plan.certificates import usable
+from integrator.plan.certificates import revoked_in_service, usable
 from integrator.plan.claims import (
     Claim,
     NamespaceCheck,
@@ -64,6 +65,8 @@ class Plan(KubePlan):
     """Relation id -> our answer; relations not named keep whatever they had."""
     withdrawn: tuple[int, ...] = ()
     """Relations whose answer is removed (they ask for nothing)."""
+    renew_key: bool = False
+    """Request replacement certificates now (a new key, so the provider signs at once)."""
 
 
 def plan(observed: Observed) -> Plan:
@@ -214,35 +217,63 @@ class _Tls:
     with_tls: frozenset[str]
     foreign: tuple[str, ...]
     """Our Secret names that somebody else's Secrets hold ("Secret ns/name")."""
-    pending: int
-    """Served hostnames still without a usable certificate."""
+    awaited: tuple[str, ...] = ()
+    """Served hostnames without a usable certificate of their own yet."""
+    kept: tuple[str, ...] = ()
+    """Of those, hostnames still served from the Secret they had (replacement on its way)."""
+    renew: bool = False
+    """The provider revoked a certificate we serve: request replacements now."""
 
 
 def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
     observed, listing = inputs.observed, inputs.cluster.listing
     app, namespace, certificates = observed.app, observed.namespace, observed.certificates
-    issued = usable(certificates.offered, observed.now) if observed.now else {}
+    now = observed.now
+    if not certificates.related or now is None:  # None: a snapshot taken without a clock
+        return _Tls(secrets=(), with_tls=frozenset(), foreign=())
+    issued = usable(certificates.offered, now)
     key = certificates.private_key
     hostnames = {item.hostname for item in arbitration.served if item.hostname}
-    with_tls = (hostnames & issued.keys()) if certificates.related and key else set()
+    fresh = (hostnames & issued.keys()) if key else set()
     # A Secret under our name that is somebody else's must never back a listener: the Gateway
     # would serve its certificate and key. Such hostnames wait, and we say why.
-    foreign = {h for h in with_tls if listing.taken("Secret", objects.secret_name(app, h))}
-    with_tls -= foreign
-    secrets = tuple(
+    foreign = {h for h in hostnames if listing.taken("Secret", objects.secret_name(app, h))}
+    fresh -= foreign
+    secrets = [
         objects.desired_tls_secret(
-            objects.secret_name(app, hostname), namespace, issued[hostname].full_chain, str(key)
+            objects.secret_name(app, h),
+            namespace,
+            issued[h].full_chain,
+            str(key),
         )
-        for hostname in sorted(with_tls)
-    )
+        for h in sorted(fresh)
+    ]
+    stored = {
+        h: listing.of("Secret").get(objects.secret_name(app, h)) for h in hostnames - foreign
+    }
+    kept = _kept({h: stored[h] for h in hostnames - fresh - foreign}, now)
+    served = {h: objects.served_chain(found) for h, found in stored.items() if found}
     return _Tls(
-        secrets=secrets,
-        with_tls=frozenset(with_tls),
+        secrets=(*secrets, *kept.values()),
+        with_tls=frozenset(fresh | kept.keys()),
         foreign=tuple(
             f"Secret {namespace}/{objects.secret_name(app, h)}" for h in sorted(foreign)
         ),
-        pending=len(hostnames - with_tls) if certificates.related else 0,
+        awaited=tuple(sorted(hostnames - fresh)),
+        kept=tuple(kept),
+        renew=bool(revoked_in_service(certificates.offered, served)),
     )
+
+
+def _kept(stored: Mapping[str, dict | None], now: datetime) -> dict[str, dict]:
+    """Hostname -> its Secret as it is, for those awaiting a replacement still valid today."""
+    kept: dict[str, dict] = {}
+    for hostname in sorted(stored):
+        found = stored[hostname]
+        secret = objects.kept_tls_secret(found, now) if found else None
+        if secret is not None:
+            kept[hostname] = secret
+    return kept
 
 
 def _parents(
@@ -312,7 +343,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         facts,
         _Health(
             not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
-            pending_certificates=tls.pending,
+            certificates=(tls.awaited, tls.kept),
             verdicts=verdicts,
             gateway=inputs.controller.gateway(),
             redirects=_redirect_health(listing, layout),
@@ -325,6 +356,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         kinds=tuple(kind for kind in OWNED_KINDS if listing.serves(kind)),
         answers={} if taken else _answers(requests, arbitration, layout, facts),
         withdrawn=() if taken else (*requests.empty, *(s.relation_id for s in requests.strangers)),
+        renew_key=tls.renew,
     )
 
 
@@ -360,7 +392,8 @@ class _Health:
     """What decides the status besides config and relations."""
 
     not_owned: Sequence[str]
-    pending_certificates: int
+    certificates: tuple[Sequence[str], Sequence[str]]
+    """(hostnames awaiting a certificate, those of them still served from their old one)."""
     verdicts: Mapping[str | None, Verdict]
     """The controller's verdict on each served hostname (None: the bare address)."""
     gateway: Verdict
@@ -372,6 +405,21 @@ def _verdicts(inputs: _Inputs, layout: Layout) -> dict[str | None, Verdict]:
     controller = inputs.controller
     hostnames = {spec.hostname for spec in layout.specs if spec.tenant}
     return {hostname: controller.hostname(layout.specs, hostname) for hostname in hostnames}
+
+
+def _stranger(application: str, dialect: str) -> str:
+    """A requester speaking Canonical's gateway-route: what it is and what to do instead.
+
+    Canonical's gateway speaks v1 from its track 1 on; a v0 requester (their retired
+    configurator) is answered by nothing Canonical ships now.
+    """
+    ours = "replace it with this project's gateway-route-configurator"
+    if dialect.endswith("v0"):
+        return f"{application} speaks {dialect}, not this gateway's {ROUTE_RELATION}: {ours}"
+    return (
+        f"{application} speaks {dialect}, not this gateway's {ROUTE_RELATION}: relate it to "
+        f"Canonical's gateway-api-integrator (track 1), or {ours}"
+    )
 
 
 def _redirect_health(listing: Listing, layout: Layout) -> RouteHealth:
@@ -387,10 +435,7 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
     app = observed.app
     problems: list[str] = []
     if health.not_owned:
-        problems.append(
-            f"{', '.join(health.not_owned)} exists and is not managed by {app}: "
-            "delete or rename it"
-        )
+        problems.append(not_owned(health.not_owned, app).message)
     if config.enforce_https and not observed.certificates.related:
         problems.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
     problems.extend(
@@ -403,15 +448,10 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
         "claim only its own model's namespace"
         for item in requests.impostors
     )
-    problems.extend(
-        f"{item.application} speaks {item.dialect}, not this gateway's {ROUTE_RELATION}: relate "
-        "it to Canonical's gateway-api-integrator, or replace it with this project's "
-        "gateway-route-configurator"
-        for item in requests.strangers
-    )
+    problems.extend(_stranger(item.application, item.dialect) for item in requests.strangers)
     return leader_status(
         problems=problems,
-        pending_certificates=health.pending_certificates,
+        certificates=health.certificates,
         addresses=facts.addresses,
         served=len({s.hostname for s in layout.specs if s.hostname and s.tenant}),
         unaddressed=[name for name, found in facts.other_gateways.items() if not found],

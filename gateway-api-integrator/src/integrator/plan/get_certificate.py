@@ -2,6 +2,7 @@
 
 from integrator.plan.certificates import usable
 from integrator.plan.claims import wanted_certificates
+from integrator.plan.objects import secret_name
 from integrator.plan.snapshot import Observed
 from integrator.plan.status import integrate_certificates
 
@@ -16,7 +17,15 @@ def certificate_result(observed: Observed, hostname: str) -> dict[str, str] | st
     issued = usable(certificates.offered, observed.now) if observed.now else {}
     found = issued.get(hostname) if certificates.private_key else None
     if found is not None:
-        return {"certificate": found.certificate, "ca": found.ca, "chain": "\n".join(found.chain)}
+        return {
+            "certificate": found.certificate,
+            "ca": found.ca,
+            "chain": "\n".join(found.chain),
+            "not-after": found.expires.isoformat(),
+            "sans": ",".join(found.sans),
+            "sha256-fingerprint": found.fingerprint,
+            "secret": f"{observed.namespace}/{secret_name(observed.app, hostname)}",
+        }
     if hostname in wanted_certificates(observed.config, observed.requests):
         return (
             f"no usable certificate for {hostname} yet (not issued, revoked or expired); "

@@ -6,6 +6,9 @@ Pure: no API calls. `kube_apply` stamps the ownership labels and applies them.
 import base64
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from cryptography import x509
 
 from gateway_route import validate_address
 from integrator.plan.arbitration import Served
@@ -141,6 +144,41 @@ def desired_tls_secret(name: str, namespace: str, full_chain: str, private_key: 
         "metadata": {"name": name, "namespace": namespace},
         "type": "kubernetes.io/tls",
         "data": {"tls.crt": b64(full_chain), "tls.key": b64(private_key)},
+    }
+
+
+def served_chain(stored: Mapping) -> str:
+    """The PEM chain a TLS Secret of ours serves; "" when it holds none."""
+    data = stored.get("data") or {}
+    try:
+        return base64.b64decode(str(data.get("tls.crt") or "")).decode().strip()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def kept_tls_secret(stored: Mapping, now: datetime) -> dict | None:
+    """A TLS Secret of ours as it is, while the certificate in it is valid; None otherwise.
+
+    Used while a hostname's certificate is being replaced (revoked by a CA rotation, or a new
+    key), so HTTPS keeps serving until the new one arrives and is swapped in place. The end
+    date is read from the certificate itself, never from anything written beside it.
+    """
+    meta = stored.get("metadata") or {}
+    data = stored.get("data") or {}
+    if not isinstance(data, Mapping) or not {"tls.crt", "tls.key"} <= set(data):
+        return None
+    try:
+        leaf = x509.load_pem_x509_certificate(base64.b64decode(data["tls.crt"]))
+    except (ValueError, TypeError):
+        return None
+    if not leaf.not_valid_before_utc <= now < leaf.not_valid_after_utc:
+        return None
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": meta["name"], "namespace": meta["namespace"]},
+        "type": "kubernetes.io/tls",
+        "data": {"tls.crt": data["tls.crt"], "tls.key": data["tls.key"]},
     }
 
 

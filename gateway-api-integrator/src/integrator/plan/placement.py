@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from integrator.plan.arbitration import Served
+from kube_objects.limits import MAX_LISTENERS
 from kube_objects.names import dns1123_subdomain
 
-MAX_LISTENERS = 64
-"""Gateway API caps `spec.listeners` at 64, on a Gateway and on a ListenerSet alike."""
 WORST_CASE_COST = 2
 """Listeners a hostname may come to need (HTTP + HTTPS). New hostnames are budgeted at this, so
 a certificate arriving later never overflows their parent and forces a move."""

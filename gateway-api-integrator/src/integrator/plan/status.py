@@ -93,7 +93,7 @@ def controller_report(
 def leader_status(
     *,
     problems: Sequence[str],
-    pending_certificates: int,
+    certificates: tuple[Sequence[str], Sequence[str]] = ((), ()),
     addresses: Sequence[str],
     served: int,
     unaddressed: Sequence[str] = (),
@@ -102,7 +102,9 @@ def leader_status(
 ) -> Status:
     """Blocked beats Waiting beats Active; every message says what to do or what is awaited.
 
-    `unaddressed`: further Gateways (clusters without ListenerSet) that have no address yet.
+    `certificates`: hostnames awaiting a certificate, and which of them are still served from
+    their old one. `unaddressed`: further Gateways (clusters without ListenerSet) that have no
+    address yet.
     `note`: a fact the operator should know while serving (e.g. ListenerSets not used).
     """
     report = controller or ControllerReport()
@@ -110,8 +112,15 @@ def leader_status(
     if refusals:
         return blocked("; ".join(refusals))
     awaited = []
-    if pending_certificates:
-        awaited.append(f"certificates for {pending_certificates} hostname(s)")
+    pending, kept = certificates
+    first = [h for h in pending if h not in kept]
+    if first:
+        awaited.append(f"the certificates of {some(first)}")
+    if kept:
+        awaited.append(
+            f"new certificates of {some(list(kept))} (revoked or renewed; the old ones are "
+            "served until they arrive)"
+        )
     if not addresses and report.gateway_programmed:
         awaited.append("the gateway address")
     if unaddressed:

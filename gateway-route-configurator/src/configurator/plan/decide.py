@@ -82,7 +82,41 @@ def _for_workload(observed: Observed, config: Config) -> Plan:
         return Plan(reconcile.blocked(str(answer)), request=request, logs=(*logs, log))
     state = route_state(config, ingress, answer, observed.namespace)
     served = _serve(observed, config, state, answer)
+    kept = _keep_the_old_hostname(observed, config, ingress, served)
+    if kept is not None:
+        return dataclasses.replace(kept, logs=logs)
     return dataclasses.replace(served, request=request, logs=logs)
+
+
+def _keep_the_old_hostname(
+    observed: Observed, config: Config, ingress: IngressRequest, served: Plan
+) -> Plan | None:
+    """Make before break: the hostname the workload holds stays served until a new one flows.
+
+    The workload's ingress library keeps the last URL it was given (a wiped one included) until
+    the relation ends, so dropping the old hostname before a configured one carries traffic
+    would leave it advertising a dead address. Only a configured hostname is kept this way: a
+    URL on the gateway's address or default hostname carries no hostname of ours to keep.
+    """
+    answer = observed.answer
+    old = urlsplit(observed.published or "").hostname
+    flowing = isinstance(served.url, str) and served.url != WITHDRAW
+    if flowing or not config.hostnames or not isinstance(answer, ProviderData):
+        return None
+    if not old or old in config.hostnames or old == answer.default_hostname:
+        return None
+    if old in answer.addresses:
+        return None
+    wider = dataclasses.replace(config, hostnames=(*config.hostnames, old))
+    state = route_state(wider, ingress, answer, observed.namespace)
+    plan = _serve(observed, wider, state, answer)
+    if not isinstance(plan.url, str) or urlsplit(plan.url).hostname != old:
+        return None
+    return dataclasses.replace(
+        plan,
+        request=gateway_request(wider, ingress, observed.namespace),
+        status=status.keeping(plan.status, plan.url, config.hostnames),
+    )
 
 
 def _request_logs(ingress: IngressRequest) -> tuple[Log, ...]:
@@ -243,8 +277,22 @@ def _serve(
         _status(observed, state, answer, health, desired, url=url),
         objects=tuple(desired.objects),
         kinds=_kinds(listing),
-        url=url or WITHDRAW,
+        url=url or (None if not blocked_url and _passing(observed, state, health) else WITHDRAW),
     )
+
+
+def _passing(observed: Observed, state: RouteState, health: RouteHealth) -> bool:
+    """Whether the URL the workload holds is only briefly not flowing: keep it, not wipe it.
+
+    Brief: it is still one of ours, and nobody refused it (the controller has not re-reported
+    after a restart, or is still programming a change). A refusal or a gone attachment wipes it.
+    """
+    held = observed.published
+    hostname = next((h for h, url in state.urls.items() if url == held), "")
+    if not held or hostname == "" or health.rejected:
+        return False
+    serving = state.serving.get(hostname)
+    return serving is None or serving.state != ServingState.FAILED
 
 
 def _flowing_url(state: RouteState, parents: Mapping[ParentKey, RouteHealth]) -> str | None:

@@ -25,6 +25,9 @@ class Observed:
     ingress: IngressRequest | IngressDataError | None = None
     """The workload's request; None: no relation, or nothing written yet."""
     ingress_related: bool = False
+    published: str | None = None
+    """The URL we last gave the workload. Its library keeps it even after we wipe it, until the
+    relation ends, so this is what the workload believes."""
     workload: str | None = None
     """The application on the other end of the ingress relation, as Juju names it."""
     workload_model: str | None = None

@@ -43,11 +43,20 @@ def impersonation(workload: str, claimed: str) -> Status:
 
 
 def stranger_gateway(gateway: str, dialect: str) -> Status:
-    """The gateway speaks another dialect of gateway-route (Canonical's)."""
+    """The gateway speaks another dialect of gateway-route (Canonical's).
+
+    Canonical's v1 gateway serves its ingress-configurator; a v0 gateway answers only the v0
+    configurator, which Canonical no longer ships, so there is nothing of theirs to point at.
+    """
+    instead = "this charm to this project's gateway-api-integrator instead"
+    if dialect.endswith("v0"):
+        return blocked(
+            f"the gateway {gateway} speaks {dialect}, not this project's gateway-route: relate "
+            f"{instead}"
+        )
     return blocked(
         f"the gateway {gateway} speaks {dialect}, not this project's gateway-route: relate "
-        f"this charm to this project's gateway-api-integrator instead, or use Canonical's "
-        f"ingress-configurator with {gateway}"
+        f"{instead}, or use Canonical's ingress-configurator with {gateway}"
     )
 
 
@@ -127,6 +136,14 @@ def serving(
     candidates = [*blocking, *_waiting_for(state, health, url, backend)]
     found = next((candidate for candidate in candidates if candidate is not None), None)
     return found or active(url or "")
+
+
+def keeping(found: Status, url: str, hostnames: tuple[str, ...]) -> Status:
+    """While the old hostname stays served for the new ones: say both, never Active."""
+    new = ", ".join(hostnames)
+    if found.level == "active":
+        found = waiting(f"waiting for traffic to flow through {new}")
+    return Status(found.level, f"{found.message} (still serving {url} until {new} flows)")
 
 
 def _pending(state: RouteState) -> Status | None:
