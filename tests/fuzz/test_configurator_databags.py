@@ -163,7 +163,7 @@ def run_after_serving(raw: dict[str, str]) -> Aftermath:
         out = ctx.run(ctx.on.config_changed(), dataclasses.replace(served, relations=relations))
         after = stored(kube)
         return Aftermath(
-            status=out.unit_status,
+            status=ops.StatusBase.from_name(out.unit_status.name, out.unit_status.message),
             changed=sorted(
                 str(key)
                 for key in before.keys() | after.keys()

@@ -106,13 +106,21 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(kube: KubeDouble) -> Cluster:
-    return Cluster(kube)
+def cluster(api: KubeDouble) -> Cluster:
+    """The newest Gateway API release, on the double and on the real kube-apiserver."""
+    return Cluster(api)
 
 
 @pytest.fixture
-def cluster_any(kube_any: KubeDouble) -> Cluster:
-    return Cluster(kube_any)
+def cluster_any(api_any: KubeDouble) -> Cluster:
+    """The same, once per supported Gateway API release and server."""
+    return Cluster(api_any)
+
+
+@pytest.fixture
+def double_cluster(kube: KubeDouble) -> Cluster:
+    """On the double only: for tests that inject faults or read the double's own records."""
+    return Cluster(kube)
 
 
 @pytest.fixture
@@ -246,7 +254,7 @@ def flow(
     kube = next(
         (
             request.getfixturevalue(name).kube
-            for name in ("cluster_old", "cluster_any", "cluster")
+            for name in ("cluster_old", "cluster_any", "cluster", "double_cluster")
             if name in request.fixturenames
         ),
         request.getfixturevalue("kube") if "kube" in request.fixturenames else None,

@@ -1,4 +1,4 @@
-"""The Gateway through the Kubernetes API double: creation, steady state, errors, lifecycle."""
+"""The Gateway through the API (double, real server): creation, steady state, errors, removal."""
 
 import ops
 import pytest
@@ -209,7 +209,8 @@ def test_unowned_gateway_with_our_name_is_left_alone_and_blocked(flow, cluster):
 
 
 @pytest.mark.parametrize(("verb", "kind"), [("list", "GatewayClass"), ("apply", "Gateway")])
-def test_forbidden_asks_for_juju_trust(flow, cluster, verb, kind):
+def test_forbidden_asks_for_juju_trust(flow, double_cluster, verb, kind):
+    cluster = double_cluster  # faults are injected by the double
     cluster.kube.deny(verb, kind)
     out = flow.run(flow.ctx.on.config_changed(), flow.state())
     assert isinstance(out.unit_status, ops.BlockedStatus)
@@ -225,14 +226,16 @@ def test_forbidden_asks_for_juju_trust(flow, cluster, verb, kind):
         ({"verb": "apply", "kind": "Gateway", "status": 422}, "Kubernetes rejected an object ("),
     ],
 )
-def test_api_errors_the_operator_must_fix_are_blocked(flow, cluster, fault, message):
+def test_api_errors_the_operator_must_fix_are_blocked(flow, double_cluster, fault, message):
+    cluster = double_cluster  # faults are injected by the double
     cluster.kube.inject_fault(**fault)
     out = flow.run(flow.ctx.on.config_changed(), flow.state())
     assert isinstance(out.unit_status, ops.BlockedStatus)
     assert out.unit_status.message.startswith(message)
 
 
-def test_api_failure_waits_and_the_next_event_recovers(flow, cluster):
+def test_api_failure_waits_and_the_next_event_recovers(flow, double_cluster):
+    cluster = double_cluster  # faults are injected by the double
     cluster.kube.inject_fault(verb="apply", kind="Gateway", status=500)
     out = flow.changed(flow.state(flow.route(1, "shop", ["shop.example.com"])), 1)
     assert isinstance(out.unit_status, ops.WaitingStatus)
@@ -240,6 +243,22 @@ def test_api_failure_waits_and_the_next_event_recovers(flow, cluster):
     out = flow.run(flow.ctx.on.update_status(), out)
     assert out.unit_status == ops.WaitingStatus(UNREPORTED)
     assert "http-shop.example.com" in cluster.listeners()
+
+
+def test_an_untrusted_gateway_is_blocked_with_the_trust_command_and_writes_nothing(
+    flow, cluster, tmp_path, monkeypatch
+):
+    # Deployed without --trust: only what Juju grants every application, so the API server
+    # (the double, or the real one with Juju's Role and ClusterRole) answers 403 in its words.
+    token = cluster.kube.identity("infra", "gateway", trusted=False)
+    monkeypatch.setenv("KUBECONFIG", str(cluster.kube.kubeconfig(tmp_path / "untrusted", token)))
+    out = flow.changed(flow.state(flow.route(1, "shop", ["shop.example.com"])), 1)
+    assert isinstance(out.unit_status, ops.BlockedStatus)
+    assert out.unit_status.message.startswith("no access to the Kubernetes API (")
+    assert "system:serviceaccount:infra:gateway" in out.unit_status.message
+    assert out.unit_status.message.endswith("; run: juju trust gateway --scope=cluster")
+    assert cluster.owned() == []
+    assert not out.get_relation(1).local_app_data
 
 
 # ----- removal ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from kubedouble import catalog as discovery
 from kubedouble import fieldpaths, listmaps, ownership, patches, registry, selectors
 from kubedouble.admission import ResourceType, Validator
 from kubedouble.catalog import Catalog, is_custom
-from kubedouble.errors import ApiFailure, already_exists, invalid, not_found, stale
+from kubedouble.errors import ApiFailure, PageNotFound, already_exists, invalid, not_found, stale
 from kubedouble.fieldpaths import Hints
 from kubedouble.ownership import ManagerKey
 from kubedouble.store import Store, Stored
@@ -81,6 +81,8 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
     lines: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    text: str | None = None
+    """A plain-text body instead of JSON (kube-apiserver's `404 page not found`)."""
 
 
 @dataclass(frozen=True)
@@ -802,4 +804,4 @@ def _field_value(stored: Stored, key: str) -> str:
 
 
 def _page_not_found() -> ApiFailure:
-    return ApiFailure(404, "the server could not find the requested resource", details={})
+    return PageNotFound()

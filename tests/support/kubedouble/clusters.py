@@ -172,7 +172,7 @@ class LightkubeCluster:
             info = api_info(RESOURCES[kind])
             name = f"{info.plural}.{info.resource.group}"
             crd = self._client.get(CustomResourceDefinition, name)
-        except ApiError:
+        except (ApiError, httpx2.HTTPStatusError):  # not readable, or not served (the double)
             return None
         for version in crd.spec.versions:
             wanted = version.name == info.resource.version

@@ -23,7 +23,7 @@ from kubedouble.api import Api, Call, Reply, Request, WriteOptions
 from kubedouble.catalog import Catalog
 from kubedouble.clusters import CONTROLLER_MANAGER, InProcessCluster
 from kubedouble.controller import GatewayController
-from kubedouble.errors import REASONS, ApiFailure
+from kubedouble.errors import REASONS, ApiFailure, PageNotFound
 from kubedouble.faults import Fault
 from kubedouble.profiles import DEFAULT_PROFILE, ControllerProfile
 from kubedouble.rbac import ServiceAccount
@@ -407,7 +407,7 @@ class KubeDouble:
             call = self._api.classify(request)
         except ApiFailure as failure:
             call = Call("unknown" if account is not None else "unauthenticated")
-            reply: Reply | None = Reply(failure.code, failure.body())
+            reply: Reply | None = _failure_reply(failure)
             self._record(call, request, reply, user)
             return reply
         with self._lock:
@@ -423,7 +423,7 @@ class KubeDouble:
                 try:
                     reply = self._api.execute(call, request)
                 except ApiFailure as failure:
-                    reply = Reply(failure.code, failure.body())
+                    reply = _failure_reply(failure)
                 except Exception as exc:
                     self.internal_errors.append(traceback.format_exc())
                     reply = Reply(500, ApiFailure(500, f"kubedouble bug: {exc!r}").body())
@@ -510,3 +510,10 @@ def _fault_reply(code: int, call: Call) -> Reply:
         details={"name": call.name or "", "kind": call.rtype.plural if call.rtype else ""},
     )
     return Reply(code, failure.body())
+
+
+def _failure_reply(failure: ApiFailure) -> Reply:
+    """A Status body; a path not served at all gets kube-apiserver's plain-text 404."""
+    if isinstance(failure, PageNotFound):
+        return Reply(failure.code, None, text=PageNotFound.TEXT)
+    return Reply(failure.code, failure.body())

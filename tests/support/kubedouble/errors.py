@@ -107,3 +107,16 @@ def _cause(error: str) -> dict[str, str]:
 
 def _qualified(plural: str, group: str) -> str:
     return f"{plural}.{group}" if group else plural
+
+
+class PageNotFound(ApiFailure):
+    """A path the server does not serve at all (a kind whose CRD is not installed, say).
+
+    kube-apiserver answers these from its HTTP mux with a plain-text `404 page not found`, not
+    a JSON Status, so clients see an HTTP error rather than an API error.
+    """
+
+    TEXT = "404 page not found"
+
+    def __init__(self) -> None:
+        super().__init__(404, "the server could not find the requested resource", details={})

@@ -75,13 +75,17 @@ class _Handler(BaseHTTPRequestHandler):
         if reply is None:
             self._reset()
             return
-        if reply.lines:
+        content_type = "application/json"
+        if reply.text is not None:
+            payload = (reply.text + "\n").encode()
+            content_type = "text/plain; charset=utf-8"
+        elif reply.lines:
             payload = b"".join(json.dumps(event).encode() + b"\n" for event in reply.body)
         else:
             payload = json.dumps(reply.body).encode()
         self.send_response(reply.code)
-        # Exactly "application/json": lightkube only turns that into an ApiError.
-        self.send_header("Content-Type", "application/json")
+        # Exactly "application/json" for a Status: lightkube only turns that into an ApiError.
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         for warning in reply.warnings:
             self.send_header("Warning", f"299 - {json.dumps(warning)}")

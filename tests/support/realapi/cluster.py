@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,17 @@ class RealCluster:
         same way on both servers.
         """
         if not hasattr(self, "_controller"):
-            self._controller = GatewayController(LightkubeCluster(self.client()))
+            # Its own transport: what the controller writes is not the charm's, and is left
+            # out of the request log, as the double's in-process controller is.
+            config = KubeConfig.from_dict(self.server.kubeconfig(self.default_token, "default"))
+            verify = ssl.create_default_context(cafile=str(self.server.material.ca_cert))
+            client = lightkube.Client(
+                config=config,
+                trust_env=False,
+                timeout=httpx2.Timeout(CLIENT_TIMEOUT_S),
+                transport=httpx2.HTTPTransport(verify=verify),
+            )
+            self._controller = GatewayController(LightkubeCluster(client))
         return self._controller
 
     @property
@@ -137,9 +148,13 @@ class RealCluster:
     def serves(self, kind: str) -> bool:
         return kind in self.resources
 
-    def ensure_namespace(self, name: str) -> None:
+    def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
+        """Create namespace `name` unless it exists (with `annotations`, as Juju makes them)."""
         if self.get("Namespace", name) is None:
-            self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            metadata: dict[str, Any] = {"name": name}
+            if annotations:
+                metadata["annotations"] = dict(annotations)
+            self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata})
 
     def seed(self, obj: Any) -> dict[str, Any]:
         """Create `obj` as the test (field manager kubedouble-seed); `status` written after."""
