@@ -11,6 +11,7 @@ from contextlib import ExitStack
 import pytest
 
 from bundlesim import BundleRun, Deployer
+from realapi.fixtures import SERVER_PROPERTY, real_cluster
 
 
 def _deployer() -> Iterator[Deployer]:
@@ -33,7 +34,42 @@ def module_deploy() -> Iterator[Deployer]:
     yield from _deployer()
 
 
-@pytest.fixture(scope="module")
-def default_run(module_deploy: Deployer) -> BundleRun:
-    """The shipped default scenario, steps played, shared by the tests of one module."""
-    return module_deploy("default")
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("double", id="double"),
+        pytest.param("real", id="real", marks=pytest.mark.real_apiserver),
+    ],
+)
+def default_run(
+    module_deploy: Deployer,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[BundleRun]:
+    """The shipped default scenario, steps played, shared by the tests of one module.
+
+    Once on the API double and once on the real kube-apiserver (the controller's status written
+    through the real API by the same rules), so the whole bundle is judged by the real server's
+    admission, server-side apply and RBAC too.
+    """
+    if request.param == "double":
+        yield module_deploy("default")
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        cluster = real_cluster(request, tmp_path_factory, patch)
+        try:
+            yield module_deploy("default", kube=cluster)
+        finally:
+            cluster.clean()
+            cluster.close()
+
+
+@pytest.fixture(autouse=True)
+def _count_the_server(request: pytest.FixtureRequest) -> None:
+    """Count default_run's tests per server in the end-of-run summary."""
+    callspec = getattr(request.node, "callspec", None)
+    server = callspec.params.get("default_run") if callspec is not None else None
+    if server == "real":
+        request.node.user_properties.append((SERVER_PROPERTY, "real v1.36.3"))
+    elif server == "double":
+        request.node.user_properties.append((SERVER_PROPERTY, "double"))

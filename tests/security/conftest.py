@@ -324,3 +324,12 @@ def writes_to() -> Any:
 def new_route_rig(kube: KubeDouble) -> Any:
     """`new_route_rig(model=..., workload=...)`: a configurator in another namespace."""
     return lambda **fields: RouteRig(kube, **fields)
+
+
+@pytest.fixture
+def kube(api: KubeDouble) -> KubeDouble:
+    """Here `kube` is `api`: every security test runs on the double and on the real server.
+
+    None of them injects faults; the real server judges RBAC, admission and server-side apply.
+    """
+    return api

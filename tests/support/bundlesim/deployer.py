@@ -34,6 +34,7 @@ class Deployer:
         controller: dict[str, Any] | None = None,
         trust: dict[str, bool] | None = None,
         cross_model_names: str | None = None,
+        kube: Any = None,
     ) -> BundleRun:
         data = scenario_data(name)
         if cluster:
@@ -51,11 +52,14 @@ class Deployer:
             data["cross-model-names"] = cross_model_names
         if steps is not None:
             data["steps"] = steps
-        return self.run(parse_scenario(data, name))
+        return self.run(parse_scenario(data, name), kube=kube)
 
-    def run(self, scenario: Scenario) -> BundleRun:
-        """Deploy a scenario built in the test, play its steps; closed with the fixture."""
-        run = self._stack.enter_context(BundleRun(scenario))
+    def run(self, scenario: Scenario, kube: Any = None) -> BundleRun:
+        """Deploy a scenario built in the test, play its steps; closed with the fixture.
+
+        `kube`: a running cluster to deploy on (the real server's) instead of a new double.
+        """
+        run = self._stack.enter_context(BundleRun(scenario, kube=kube))
         run.run_steps()
         self.runs.append(run)
         return run

@@ -49,9 +49,19 @@ class BundleRun:
     settles. Leaving stops the API double.
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, kube: Any = None) -> None:
+        """A run of `scenario`, on a new API double unless `kube` is given.
+
+        `kube`: an already running cluster (the real kube-apiserver tier's `RealCluster`); it
+        must serve the scenario's Gateway API release.
+        """
         self.scenario = scenario
-        self.kube = KubeDouble(scenario.cluster.gateway_api, scenario.controller.profile)
+        self._own_kube = kube is None
+        if kube is None:
+            kube = KubeDouble(scenario.cluster.gateway_api, scenario.controller.profile)
+        else:
+            kube.controller.profile = scenario.controller.profile
+        self.kube = kube
         self.sim = Simulation(kube=self.kube, cross_model_names=scenario.cross_model_names)
         self.controller: Controller = scenario.controller
         self.tls: dict[str, TLSProviderApp] = {}
@@ -71,7 +81,8 @@ class BundleRun:
 
     def start(self) -> None:
         """Deploy, relate, settle."""
-        self.kube.start()
+        if self._own_kube:
+            self.kube.start()
         self._started = True
         for name in self.scenario.cluster.gateway_classes:
             self.kube.seed(samples.gateway_class_body(name, CONTROLLER_NAME))
@@ -108,7 +119,8 @@ class BundleRun:
         """Stop the API double and drop the simulation's kubeconfig."""
         self.sim.close()
         if self._started:
-            self.kube.stop()
+            if self._own_kube:
+                self.kube.stop()
             self._started = False
 
     # ----------------------------------------------------------------- playing

@@ -77,6 +77,13 @@ class Resource:
         return base + (f"/{name}" if name else "")
 
 
+@dataclass(frozen=True)
+class Credential:
+    """An application's bearer token, as the model simulation asks for it."""
+
+    token: str
+
+
 class RealCluster:
     """The real server as one test sees it."""
 
@@ -149,12 +156,26 @@ class RealCluster:
         return kind in self.resources
 
     def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
-        """Create namespace `name` unless it exists (with `annotations`, as Juju makes them)."""
-        if self.get("Namespace", name) is None:
+        """Create namespace `name` unless it exists (with `annotations`, as Juju makes them).
+
+        Namespaces outlive a test here (no controller-manager empties a deleted one), so an
+        existing one is given `annotations` (a new simulation's model UUID) when they differ.
+        """
+        found = self.get("Namespace", name)
+        if found is None:
             metadata: dict[str, Any] = {"name": name}
             if annotations:
                 metadata["annotations"] = dict(annotations)
             self.seed({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata})
+            return
+        current = found["metadata"].get("annotations") or {}
+        if annotations and any(current.get(k) != v for k, v in annotations.items()):
+            self._send(
+                "PATCH",
+                self._core("namespaces").path(None, name),
+                {"metadata": {"annotations": dict(annotations)}},
+                content_type="application/merge-patch+json",
+            )
 
     def seed(self, obj: Any) -> dict[str, Any]:
         """Create `obj` as the test (field manager kubedouble-seed); `status` written after."""
@@ -264,6 +285,14 @@ class RealCluster:
             },
         )
         return str(answer["status"]["token"])
+
+    def service_account(self, namespace: str, name: str, *, trusted: bool) -> Credential:
+        """The model simulation's call (as on the double): an identity, made or re-granted."""
+        return Credential(self.identity(namespace, name, trusted=trusted))
+
+    def trust(self, namespace: str, name: str, trusted: bool = True) -> None:
+        """`juju trust <app> --scope=cluster` (False: `--remove`): Juju's grants, rewritten."""
+        self.identity(namespace, name, trusted=trusted)
 
     # ----- housekeeping -------------------------------------------------------------------
 

@@ -103,6 +103,25 @@ def _real(
         cluster.close()
 
 
+def real_cluster(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    version: str = NEWEST,
+) -> RealCluster:
+    """A cluster on the real server for a wider-scoped fixture (skips where none can be built).
+
+    Every lightkube client made while `monkeypatch` holds logs its requests; the caller cleans
+    and closes the cluster.
+    """
+    server = request.getfixturevalue("real_servers").get(version)
+    cluster = RealCluster(server, tmp_path_factory.mktemp("real"))
+    for variable in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(variable, "127.0.0.1,localhost")
+    _record_clients(monkeypatch, cluster)
+    return cluster
+
+
 def _record_clients(monkeypatch: pytest.MonkeyPatch, cluster: RealCluster) -> None:
     """Every lightkube.Client made in the test logs its requests into the cluster's log."""
     original = lightkube.Client.__init__
