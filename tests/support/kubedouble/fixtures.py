@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx2
+import lightkube
 import pytest
 
 from kubedouble.double import CLIENT_TIMEOUT_S, KubeDouble
@@ -23,6 +26,21 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("KUBE_APPLY_TIMEOUT", str(CLIENT_TIMEOUT_S))
 
 
+def patient_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every lightkube.Client a test makes waits CLIENT_TIMEOUT_S unless told otherwise.
+
+    lightkube's own default is 10 s, which a busy 2-core machine can exceed: a client timeout
+    must never be what fails a test under load. Clients given a timeout keep theirs.
+    """
+    original = lightkube.Client.__init__
+
+    def init(self: lightkube.Client, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", httpx2.Timeout(CLIENT_TIMEOUT_S))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(lightkube.Client, "__init__", init)
+
+
 def started_double(
     version: str | None,
     tmp_path: Path,
@@ -35,6 +53,7 @@ def started_double(
     double = KubeDouble(version)
     double.start()
     try:
+        patient_clients(monkeypatch)
         monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path / "kubeconfig")))
         # A proxy from the environment must not swallow requests to 127.0.0.1.
         for variable in ("NO_PROXY", "no_proxy"):

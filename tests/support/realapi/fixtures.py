@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import lightkube
 import pytest
 
@@ -26,7 +27,7 @@ from kubedouble.versions import GATEWAY_API_VERSIONS, NEWEST
 from realapi.build import BuildFailed, GoMissing, ensure_built
 from realapi.cluster import RealCluster
 from realapi.recording import RecordingTransport
-from realapi.server import RealApiServer
+from realapi.server import CLIENT_TIMEOUT_S, RealApiServer
 
 MARK = "real_apiserver"
 SERVER_PROPERTY = "api_server"
@@ -129,6 +130,8 @@ def _record_clients(monkeypatch: pytest.MonkeyPatch, cluster: RealCluster) -> No
 
     def init(self: lightkube.Client, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("transport", RecordingTransport(cluster.log, ca_file))
+        # lightkube's 10 s default must never be what fails a test on a busy machine.
+        kwargs.setdefault("timeout", httpx2.Timeout(CLIENT_TIMEOUT_S))
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(lightkube.Client, "__init__", init)
