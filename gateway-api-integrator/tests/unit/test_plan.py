@@ -301,7 +301,22 @@ def test_a_broken_request_keeps_what_it_was_last_given():
     (kept,) = objects_of("Gateway", result)
     assert [entry["name"] for entry in kept["spec"]["listeners"]] == ["http-shop.example.com"]
     assert 1 not in result.answers  # its last answer is left as it was
-    assert "invalid gateway-route data from shop-route: hostnames: is missing" in (
+    assert "invalid gateway-route data from shop-route (shop): hostnames: is missing" in (
+        result.status.message
+    )
+
+
+def test_a_broken_cross_model_request_is_named_by_what_it_is():
+    # Across models Juju names the requester remote-<uuid>: say which namespace it is too.
+    remote = "remote-" + "ab" * 16
+    broken = RouteRequest(
+        1,
+        remote,
+        DataError("hostnames", "is missing"),
+        databag={"version": "1", "namespace": '"shop"'},
+    )
+    result = plan(observed(broken))
+    assert "invalid gateway-route data from shop (via remote-abababab…): hostnames" in (
         result.status.message
     )
 

@@ -439,7 +439,8 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
     if config.enforce_https and not observed.certificates.related:
         problems.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
     problems.extend(
-        f"invalid {ROUTE_RELATION} data from {request.application}: "
+        f"invalid {ROUTE_RELATION} data from "
+        f"{requester(request.application, request.namespace, None)}: "
         f"{request.error.field}: {request.error.message}"
         for request in requests.broken
     )
