@@ -166,8 +166,7 @@ class BundleRun:
             self.controller = Controller.model_validate(self.controller.model_dump() | changes)
             self.kube.controller.profile = self.controller.profile
             self._set_rejections(self.controller)
-        if step.renew_certificate is not None or step.revoke_certificate is not None:
-            self._tls_change(step.renew_certificate, step.revoke_certificate)
+        self._tls_step(step)
         self.settle()
 
     # ----------------------------------------------------------------- reading
@@ -233,6 +232,16 @@ class BundleRun:
             namespace, name = rejection.route.split("/", 1)
             self.kube.controller.reject(namespace, name, rejection.reason, rejection.message)
         self._rejected = [r.route for r in controller.reject]
+
+    def _tls_step(self, step: Step) -> None:
+        if step.renew_certificate is not None or step.revoke_certificate is not None:
+            self._tls_change(step.renew_certificate, step.revoke_certificate)
+        if step.rotate_ca is not None:
+            self.tls[step.rotate_ca].provider.rotate_ca()
+            self.sim.refresh_participant(step.rotate_ca)
+        if step.provider_pass is not None:
+            self.tls[step.provider_pass].provider.next_pass()
+            self.sim.refresh_participant(step.provider_pass)
 
     def _tls_change(self, renew: str | None, revoke: str | None) -> None:
         for name, app in self.tls.items():

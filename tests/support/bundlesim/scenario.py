@@ -182,6 +182,10 @@ class Step(_Strict):
     controller: ControllerChange | None = None
     renew_certificate: str | None = Field(default=None, alias="renew-certificate")
     revoke_certificate: str | None = Field(default=None, alias="revoke-certificate")
+    rotate_ca: str | None = Field(default=None, alias="rotate-ca")
+    """A TLS provider's name: it rotates its CA as self-signed-certificates does."""
+    provider_pass: str | None = Field(default=None, alias="provider-pass")
+    """A TLS provider's name: its periodic pass (update-status), re-signing what it revoked."""
     trust: dict[str, bool] | None = None
 
     @model_validator(mode="before")

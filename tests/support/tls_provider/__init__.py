@@ -93,19 +93,42 @@ class TLSProvider:
         validity: timedelta = timedelta(days=90),
         key_size: int = 2048,
     ):
-        self._key = PrivateKey.generate(key_size=key_size)
-        attributes = CertificateRequestAttributes(common_name=common_name, is_ca=True)
-        self.ca = str(
-            Certificate.generate_self_signed_ca(attributes, self._key, timedelta(days=3650))
-        )
+        self._common_name = common_name
+        self._key_size = key_size
+        self._key, self.ca = self._new_ca()
         self.validity = validity
         self._issued: dict[str, Issued] = {}  # by CSR (stripped PEM)
         self._revoked: set[str] = set()  # hostnames
+        self._stale: set[str] = set()  # CSRs revoked by a CA rotation, re-signed at next pass
+
+    def _new_ca(self) -> tuple[PrivateKey, str]:
+        key = PrivateKey.generate(key_size=self._key_size)
+        attributes = CertificateRequestAttributes(common_name=self._common_name, is_ca=True)
+        return key, str(Certificate.generate_self_signed_ca(attributes, key, timedelta(days=3650)))
+
+    def rotate_ca(self) -> None:
+        """What self-signed-certificates does on `rotate-private-key` or a `ca-*` config change.
+
+        A new CA; every certificate handed out so far is answered revoked, and is re-signed
+        only at the provider's next pass (`next_pass`, its next update-status), while a CSR it
+        has not seen before is signed at once, by the new CA.
+        """
+        self._key, self.ca = self._new_ca()
+        self._stale |= set(self._issued)
+        self._issued = {k: replace(v, revoked=True) for k, v in self._issued.items()}
+
+    def next_pass(self) -> None:
+        """The provider's periodic reconcile: re-sign what a CA rotation revoked."""
+        for csr in sorted(self._stale):
+            self._issued.pop(csr, None)
+        self._stale.clear()
 
     def sign(self, csr_pem: str) -> Issued:
         """The certificate for a CSR: issued once, then the same until renewed or revoked."""
         key = csr_pem.strip()
         found = self._issued.get(key)
+        if found is not None and key in self._stale:
+            return found  # revoked by a CA rotation; re-signed at the next pass only
         if found is None:
             certificate = str(
                 Certificate.generate(
