@@ -369,11 +369,25 @@ def test_a_new_hostname_keeps_the_old_one_served_until_it_flows():
     assert f"still serving {held} until {HOST} flows" in result.status.message
 
 
-def test_the_old_hostname_goes_once_the_new_one_flows():
+def test_once_the_new_hostname_flows_its_url_is_published_and_the_old_kept_one_hook():
+    # The workload reads the new URL at its next relation-changed: until then it holds the old.
     answer = answer_for(HOST, OLD)
     both = Config(hostnames=(HOST, OLD), paths=("/",))
     state = listing(stored_routes(both, answer))
     result = plan(observed(answer=answer, state=state, published=f"https://{OLD}/"))
+    assert isinstance(result.request, RequirerData)
+    assert result.request.hostnames == [HOST, OLD]
+    assert result.url == f"https://{HOST}/"
+    route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
+    assert route["spec"]["hostnames"] == [HOST, OLD]
+    assert result.status.level == "active"
+
+
+def test_the_old_hostname_goes_once_the_new_url_was_published():
+    answer = answer_for(HOST, OLD)
+    both = Config(hostnames=(HOST, OLD), paths=("/",))
+    state = listing(stored_routes(both, answer))
+    result = plan(observed(answer=answer, state=state, published=f"https://{HOST}/"))
     assert isinstance(result.request, RequirerData)
     assert result.request.hostnames == [HOST]
     assert result.url == f"https://{HOST}/"

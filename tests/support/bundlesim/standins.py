@@ -49,6 +49,34 @@ class TLSProviderApp(Participant):
         return DatabagUpdate(app=self.provider.answer(relation.remote_app_data))
 
 
+class LibraryRequirer(WorkloadRequirer):
+    """A workload whose URL behaves as the de-facto ingress v2 requirer library's does.
+
+    That library (traefik-k8s `ingress` v2, every LIBPATCH from 5 to 21, as documented in its
+    behaviour) stores the URL only while the provider's data holds one, and emits nothing when
+    the provider removes the key: the workload keeps advertising the last URL it was given
+    until the relation is broken. `held` is that URL.
+    """
+
+    held: str | None = None
+
+    def on_relation_data(self, sim: Simulation, relation: RelationView) -> DatabagUpdate | None:
+        """Keep the URL while the provider's data has one; a removed key changes nothing."""
+        raw = relation.remote_app_data.get("ingress")
+        try:
+            url = json.loads(raw)["url"] if raw else None
+        except (ValueError, KeyError, TypeError):
+            url = None
+        if isinstance(url, str) and url:
+            self.held = url
+        return super().on_relation_data(sim, relation)
+
+    def on_relation_removed(self, sim: Simulation, relation: RelationView) -> None:
+        """relation-broken: the library forgets the URL."""
+        self.held = None
+        super().on_relation_removed(sim, relation)
+
+
 def workload_requirer(app: str, model: str, ingress: Ingress | None) -> WorkloadRequirer:
     """A workload that writes `ingress` (JSON-encoded unless `encoding: raw`) on `ingress`.
 
@@ -57,7 +85,7 @@ def workload_requirer(app: str, model: str, ingress: Ingress | None) -> Workload
     to say `port`. `{unit}` in a unit value is replaced by the unit number.
     """
     if ingress is None:  # a workload that has not asked yet
-        return WorkloadRequirer(INGRESS_ENDPOINT, "ingress")
+        return LibraryRequirer(INGRESS_ENDPOINT, "ingress")
     if ingress.encoding == "raw":
         app_data = {key: str(value) for key, value in ingress.app.items()}
         unit_template: Mapping[str, JsonValue] = ingress.units or {}
@@ -74,7 +102,7 @@ def workload_requirer(app: str, model: str, ingress: Ingress | None) -> Workload
         }
         return {k: str(v) for k, v in filled.items()} if raw else _encoded(filled)
 
-    return WorkloadRequirer(INGRESS_ENDPOINT, "ingress", app_data=app_data, unit_data=unit_data)
+    return LibraryRequirer(INGRESS_ENDPOINT, "ingress", app_data=app_data, unit_data=unit_data)
 
 
 def _encoded(values: Mapping[str, JsonValue]) -> dict[str, str]:

@@ -95,27 +95,31 @@ def _keep_the_old_hostname(
 
     The workload's ingress library keeps the last URL it was given (a wiped one included) until
     the relation ends, so dropping the old hostname before a configured one carries traffic
-    would leave it advertising a dead address. Only a configured hostname is kept this way: a
-    URL on the gateway's address or default hostname carries no hostname of ours to keep.
+    would leave it advertising a dead address. Once the new one flows its URL is published and
+    the old hostname is still routed for that hook: the workload learns the new URL only at its
+    next relation-changed, so the old one goes at our next hook, when the new one is what we
+    published. Only a configured hostname is kept this way: a URL on the gateway's address or
+    default hostname carries no hostname of ours to keep.
     """
     answer = observed.answer
     old = urlsplit(observed.published or "").hostname
-    flowing = isinstance(served.url, str) and served.url != WITHDRAW
-    if flowing or not config.hostnames or not isinstance(answer, ProviderData):
+    if not config.hostnames or not isinstance(answer, ProviderData):
         return None
     if not old or old in config.hostnames or old == answer.default_hostname:
         return None
     if old in answer.addresses:
         return None
     wider = dataclasses.replace(config, hostnames=(*config.hostnames, old))
-    state = route_state(wider, ingress, answer, observed.namespace)
-    plan = _serve(observed, wider, state, answer)
+    plan = _serve(observed, wider, route_state(wider, ingress, answer, observed.namespace), answer)
+    request = gateway_request(wider, ingress, observed.namespace)
+    if isinstance(served.url, str) and served.url != WITHDRAW:
+        # The new URL flows: publish it, with the old hostname routed one hook more.
+        same = plan.url == served.url
+        return dataclasses.replace(plan, request=request) if same else None
     if not isinstance(plan.url, str) or urlsplit(plan.url).hostname != old:
         return None
     return dataclasses.replace(
-        plan,
-        request=gateway_request(wider, ingress, observed.namespace),
-        status=status.keeping(plan.status, plan.url, config.hostnames),
+        plan, request=request, status=status.keeping(plan.status, plan.url, config.hostnames)
     )
 
 
