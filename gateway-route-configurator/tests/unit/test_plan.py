@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from configurator.plan import WITHDRAW, Observed, plan
 from configurator.plan.config import Config
 from configurator.plan.objects import desired_objects, routes
@@ -169,7 +171,9 @@ def test_a_route_whose_spec_changes_keeps_its_url_but_says_it_is_catching_up():
     assert "take in changes" in result.status.message
 
 
-def test_a_rejected_route_withdraws_the_url_and_blocks():
+@pytest.mark.parametrize("published", [None, f"https://{HOST}/"], ids=["unpublished", "held"])
+def test_a_rejected_route_withdraws_the_url_and_blocks(published):
+    # Also when the workload holds the URL: a refusal is no brief gap, nothing will be served.
     route = accepted(wanted_routes()[0])
     for parent in route["status"]["parents"]:
         parent["conditions"][0] = {
@@ -178,7 +182,7 @@ def test_a_rejected_route_withdraws_the_url_and_blocks():
             "reason": "NotAllowedByListeners",
             "message": "namespace not admitted",
         }
-    result = plan(observed(state=listing([route])))
+    result = plan(observed(state=listing([route]), published=published))
     assert result.url == WITHDRAW
     assert result.status.is_blocked
     assert "not Accepted (NotAllowedByListeners): namespace not admitted" in result.status.message
@@ -369,30 +373,28 @@ def test_a_new_hostname_keeps_the_old_one_served_until_it_flows():
     assert f"still serving {held} until {HOST} flows" in result.status.message
 
 
-def test_once_the_new_hostname_flows_its_url_is_published_and_the_old_kept_one_hook():
-    # The workload reads the new URL at its next relation-changed: until then it holds the old.
+@pytest.mark.parametrize(
+    ("published", "routed", "level"),
+    [
+        # The new hostname flows: its URL is published, the old one still routed, since the
+        # workload reads the new URL only at its next relation-changed.
+        (f"https://{OLD}/", [HOST, OLD], "active"),
+        # The hook after: the new URL is what was published, so the old hostname goes (and
+        # the controller has yet to take in the narrower route).
+        (f"https://{HOST}/", [HOST], "waiting"),
+    ],
+)
+def test_the_old_hostname_goes_the_hook_after_the_new_url_is_published(published, routed, level):
     answer = answer_for(HOST, OLD)
     both = Config(hostnames=(HOST, OLD), paths=("/",))
     state = listing(stored_routes(both, answer))
-    result = plan(observed(answer=answer, state=state, published=f"https://{OLD}/"))
+    result = plan(observed(answer=answer, state=state, published=published))
     assert isinstance(result.request, RequirerData)
-    assert result.request.hostnames == [HOST, OLD]
+    assert result.request.hostnames == routed
     assert result.url == f"https://{HOST}/"
     route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
-    assert route["spec"]["hostnames"] == [HOST, OLD]
-    assert result.status.level == "active"
-
-
-def test_the_old_hostname_goes_once_the_new_url_was_published():
-    answer = answer_for(HOST, OLD)
-    both = Config(hostnames=(HOST, OLD), paths=("/",))
-    state = listing(stored_routes(both, answer))
-    result = plan(observed(answer=answer, state=state, published=f"https://{HOST}/"))
-    assert isinstance(result.request, RequirerData)
-    assert result.request.hostnames == [HOST]
-    assert result.url == f"https://{HOST}/"
-    route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
-    assert route["spec"]["hostnames"] == [HOST]
+    assert route["spec"]["hostnames"] == routed
+    assert result.status.level == level
 
 
 def test_a_refused_new_hostname_leaves_the_old_one_served_and_says_so():
@@ -417,19 +419,6 @@ def test_a_url_nobody_holds_is_not_published_before_it_flows():
     stored = [dict(r, status={}) for r in wanted_routes()]
     result = plan(observed(state=listing(stored), published=None))
     assert result.url == WITHDRAW
-
-
-def test_a_refused_route_wipes_the_url_the_workload_holds():
-    route = accepted(wanted_routes()[0])
-    for parent in route["status"]["parents"]:
-        parent["conditions"][0] = {
-            "type": "Accepted",
-            "status": "False",
-            "reason": "NotAllowedByListeners",
-        }
-    result = plan(observed(state=listing([route]), published=f"https://{HOST}/"))
-    assert result.url == WITHDRAW
-    assert result.status.is_blocked
 
 
 def test_without_a_gateway_the_url_is_wiped():
