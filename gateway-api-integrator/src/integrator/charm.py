@@ -36,6 +36,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         route = self.on[ROUTE_RELATION]
         certificates = self.on[CERTIFICATES_RELATION]
         changes = [
+            self.on.start,
             self.on.config_changed,
             self.on.upgrade_charm,
             self.on.update_status,
@@ -51,9 +52,9 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             mode=Mode.APP,
             refresh_events=changes,
         )
+        # start is a refresh event too: a hook that renews the key must have the requests.
         for event in [
             *changes,
-            self.on.start,
             self.on.leader_elected,
             certificates.relation_created,
             certificates.relation_changed,

@@ -373,6 +373,21 @@ def test_a_new_hostname_keeps_the_old_one_served_until_it_flows():
     assert f"still serving {held} until {HOST} flows" in result.status.message
 
 
+def test_an_old_hostname_briefly_pending_is_still_kept_while_the_new_one_comes():
+    # The gateway's controller has not re-reported after the new listener was added: the old
+    # hostname's listener reads pending. Dropping it now would leave the workload a dead URL.
+    answer = answer_for(OLD, programmed=False)
+    held = f"https://{OLD}/"
+    state = listing(stored_routes(Config(hostnames=(OLD,), paths=("/",)), answer))
+    result = plan(observed(answer=answer, state=state, published=held))
+    assert isinstance(result.request, RequirerData)
+    assert result.request.hostnames == [HOST, OLD]
+    route = next(o for o in result.objects or () if o["kind"] == "HTTPRoute")
+    assert OLD in route["spec"]["hostnames"]
+    assert result.url is None, "left as the workload holds it"
+    assert f"still serving {held} until {HOST} flows" in result.status.message
+
+
 @pytest.mark.parametrize(
     ("published", "routed", "level"),
     [

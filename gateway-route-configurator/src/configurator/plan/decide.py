@@ -116,10 +116,13 @@ def _keep_the_old_hostname(
         # The new URL flows: publish it, with the old hostname routed one hook more.
         same = plan.url == served.url
         return dataclasses.replace(plan, request=request) if same else None
-    if not isinstance(plan.url, str) or urlsplit(plan.url).hostname != old:
+    held = plan.url if isinstance(plan.url, str) else observed.published
+    # url None: the old hostname is only briefly not reported (a controller catching up with
+    # the new listener): it is still held, and still kept.
+    if plan.url == WITHDRAW or urlsplit(held or "").hostname != old:
         return None
     return dataclasses.replace(
-        plan, request=request, status=status.keeping(plan.status, plan.url, config.hostnames)
+        plan, request=request, status=status.keeping(plan.status, str(held), config.hostnames)
     )
 
 
