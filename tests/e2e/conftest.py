@@ -5,8 +5,10 @@ Readers shared by the tests (owned_by, listeners, unit_status) live in bundlesim
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import pytest
 
@@ -73,3 +75,17 @@ def _count_the_server(request: pytest.FixtureRequest) -> None:
         request.node.user_properties.append((SERVER_PROPERTY, "real v1.36.3"))
     elif server == "double":
         request.node.user_properties.append((SERVER_PROPERTY, "double"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The controller matrix's counts, when it ran (tests/e2e/test_controller_matrix.py)."""
+    module = sys.modules.get("test_controller_matrix") or sys.modules.get(
+        "tests.e2e.test_controller_matrix"
+    )
+    tally = getattr(module, "TALLY", None)
+    if not tally:
+        return
+    terminalreporter.section("controller matrix")
+    terminalreporter.write_line(
+        ", ".join(f"{key} {value}" for key, value in sorted(tally.items()))
+    )

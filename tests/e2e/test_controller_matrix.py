@@ -11,7 +11,6 @@ that serves https, with the CA from the TLS provider's `send-ca-cert`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,15 +70,6 @@ def _scenario(profile: str, overflow: bool, tls: bool) -> dict[str, Any]:
         "applications": applications,
         "relations": relations,
     }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report() -> Iterator[None]:
-    yield
-    print(
-        "\ncontroller matrix: "
-        + ", ".join(f"{key} {value}" for key, value in sorted(TALLY.items()))
-    )
 
 
 def _refuse_a_certificate(run: BundleRun) -> None:
