@@ -9,6 +9,7 @@ from charmlibs.interfaces.tls_certificates import (
     Mode,
     ProviderCapabilities,
 )
+from lightkube import Client
 
 from gateway_route.provider import GatewayRouteProvider
 from integrator.act import act
@@ -32,6 +33,9 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
+        # One hook, one process: the client and the Namespace list are made once and shared by
+        # the TLS library's callback and the reconcile.
+        self._client: Client | ApiFailure | None = None
         self.namespace_reads = NamespaceReads()
         route = self.on[ROUTE_RELATION]
         certificates = self.on[CERTIFICATES_RELATION]
@@ -64,8 +68,13 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         framework.observe(self.on.get_certificate_action, self._on_get_certificate)
         framework.observe(self.on.remove, self._on_remove)
 
+    def _connect(self) -> Client | ApiFailure:
+        if self._client is None:
+            self._client = try_connect(self.app.name, self.model.name)
+        return self._client
+
     def _on_change(self, _: ops.EventBase) -> None:
-        client = try_connect(self.app.name, self.model.name)
+        client = self._connect()
         observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
         act(self, plan(observed), observed, self.routes, client, library=self.certificates)
 
@@ -104,7 +113,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
     def _juju_models(self) -> dict[str, str | None] | None:
         """Namespace -> Juju model UUID, or None when the cluster cannot be read."""
-        client = try_connect(self.app.name, self.model.name)
+        client = self._connect()
         if isinstance(client, ApiFailure):
             return None
         try:

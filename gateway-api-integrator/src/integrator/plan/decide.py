@@ -16,7 +16,7 @@ from gateway_route import ProviderData
 from integrator.plan import listeners, objects, placement
 from integrator.plan.answers import GatewayFacts, answer, refusal_answer
 from integrator.plan.arbitration import Arbitration, Rules, Tenancy, arbitrate, tenant_serving
-from integrator.plan.certificates import revoked_in_service, usable
+from integrator.plan.certificates import Issued, revoked_in_service, usable
 from integrator.plan.claims import (
     Claim,
     NamespaceCheck,
@@ -252,7 +252,7 @@ def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
         h: listing.of("Secret").get(objects.secret_name(app, h)) for h in hostnames - foreign
     }
     kept = _kept({h: stored[h] for h in hostnames - fresh - foreign}, now)
-    served = {h: objects.served_chain(found) for h, found in stored.items() if found}
+
     return _Tls(
         secrets=(*secrets, *kept.values()),
         with_tls=frozenset(fresh | kept.keys()),
@@ -261,8 +261,19 @@ def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
         ),
         awaited=tuple(sorted(hostnames - fresh)),
         kept=tuple(kept),
-        renew=bool(revoked_in_service(certificates.offered, served)),
+        renew=_renew(certificates.offered, stored),
     )
+
+
+def _renew(offered: Sequence[Issued], stored: Mapping[str, dict | None]) -> bool:
+    """Whether the provider revoked a certificate one of our Secrets serves.
+
+    Nearly every hook revokes nothing: then no Secret is decoded.
+    """
+    if not any(item.revoked for item in offered):
+        return False
+    served = {h: objects.served_chain(found) for h, found in stored.items() if found}
+    return bool(revoked_in_service(offered, served))
 
 
 def _kept(stored: Mapping[str, dict | None], now: datetime) -> dict[str, dict]:
