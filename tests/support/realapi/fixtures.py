@@ -18,16 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import lightkube
 import pytest
 
-from kubedouble.fixtures import started_double
+from kubedouble.fixtures import patient_clients, started_double
 from kubedouble.versions import GATEWAY_API_VERSIONS, NEWEST
 from realapi.build import BuildFailed, GoMissing, ensure_built
 from realapi.cluster import RealCluster
 from realapi.recording import RecordingTransport
-from realapi.server import CLIENT_TIMEOUT_S, RealApiServer
+from realapi.server import RealApiServer
 
 MARK = "real_apiserver"
 SERVER_PROPERTY = "api_server"
@@ -94,9 +93,7 @@ def _real(
     cluster = RealCluster(server, tmp_path)
     try:
         monkeypatch.setenv("KUBECONFIG", str(cluster.kubeconfig(tmp_path / "kubeconfig")))
-        for variable in ("NO_PROXY", "no_proxy"):
-            monkeypatch.setenv(variable, "127.0.0.1,localhost")
-        _record_clients(monkeypatch, cluster)
+        _wire(monkeypatch, cluster)
         request.node.user_properties.append((SERVER_PROPERTY, f"real {cluster.version}"))
         yield cluster
     finally:
@@ -117,21 +114,20 @@ def real_cluster(
     """
     server = request.getfixturevalue("real_servers").get(version)
     cluster = RealCluster(server, tmp_path_factory.mktemp("real"))
-    for variable in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(variable, "127.0.0.1,localhost")
-    _record_clients(monkeypatch, cluster)
+    _wire(monkeypatch, cluster)
     return cluster
 
 
-def _record_clients(monkeypatch: pytest.MonkeyPatch, cluster: RealCluster) -> None:
-    """Every lightkube.Client made in the test logs its requests into the cluster's log."""
+def _wire(monkeypatch: pytest.MonkeyPatch, cluster: RealCluster) -> None:
+    """No proxy for loopback; every lightkube.Client made logs its requests, and is patient."""
+    for variable in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(variable, "127.0.0.1,localhost")
+    patient_clients(monkeypatch)
     original = lightkube.Client.__init__
     ca_file = str(cluster.server.material.ca_cert)
 
     def init(self: lightkube.Client, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("transport", RecordingTransport(cluster.log, ca_file))
-        # lightkube's 10 s default must never be what fails a test on a busy machine.
-        kwargs.setdefault("timeout", httpx2.Timeout(CLIENT_TIMEOUT_S))
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(lightkube.Client, "__init__", init)
