@@ -9,7 +9,6 @@ with BundleRun(load_scenario("scenarios/default.yaml")) as run:
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import ops
 
 from bundlesim.certificates import CertificateCheck, check_certificate
 from bundlesim.scenario import ActionCall, Controller, Scenario, Step
-from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, workload_requirer
+from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, url_in, workload_requirer
 from charmspecs import CHARMS, REPO_ROOT, charm_class, charmcraft_path
 from kubedouble import KubeDouble, samples
 from modelsim import ActionOutcome, Simulation, WorkloadRequirer
@@ -174,17 +173,12 @@ class BundleRun:
     def url(self, workload: str) -> str | None:
         """The URL in the workload's live ingress relation (None: unpublished, or no relation)."""
         end = f"{workload}:{INGRESS_ENDPOINT}"
-        answer = None
+        found = None
         for relation in self.sim.databags():
             if end in relation["ends"]:
                 provider = next(e for e in relation["ends"] if e != end).split(":")[0]
-                answer = relation["app_data"].get(provider, {}).get("ingress")
-        if not answer:
-            return None
-        try:
-            return str(json.loads(answer)["url"])
-        except (ValueError, KeyError, TypeError):
-            return None
+                found = url_in(relation["app_data"].get(provider, {}))
+        return found
 
     def urls(self) -> dict[str, str | None]:
         """Every still-deployed workload's URL, by workload application."""

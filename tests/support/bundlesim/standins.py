@@ -49,6 +49,16 @@ class TLSProviderApp(Participant):
         return DatabagUpdate(app=self.provider.answer(relation.remote_app_data))
 
 
+def url_in(provider_databag: Mapping[str, str]) -> str | None:
+    """The URL an ingress v2 provider's application databag gives (None: none, or unreadable)."""
+    raw = provider_databag.get("ingress")
+    try:
+        url = json.loads(raw)["url"] if raw else None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) and url else None
+
+
 class LibraryRequirer(WorkloadRequirer):
     """A workload whose URL behaves as the de-facto ingress v2 requirer library's does.
 
@@ -62,12 +72,8 @@ class LibraryRequirer(WorkloadRequirer):
 
     def on_relation_data(self, sim: Simulation, relation: RelationView) -> DatabagUpdate | None:
         """Keep the URL while the provider's data has one; a removed key changes nothing."""
-        raw = relation.remote_app_data.get("ingress")
-        try:
-            url = json.loads(raw)["url"] if raw else None
-        except (ValueError, KeyError, TypeError):
-            url = None
-        if isinstance(url, str) and url:
+        url = url_in(relation.remote_app_data)
+        if url:
             self.held = url
         return super().on_relation_data(sim, relation)
 
