@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 
 import lightkube
 import pytest
@@ -38,9 +39,11 @@ def test_service_gets_a_cluster_ip(client: lightkube.Client) -> None:
 
 
 def test_namespace_carries_its_name_label(client: lightkube.Client) -> None:
-    created = client.create(Namespace(metadata=ObjectMeta(name="team-a")))
+    # A new name per run: namespaces outlive a test on the real server (no namespace controller).
+    name = f"team-{uuid.uuid4().hex[:8]}"
+    created = client.create(Namespace(metadata=ObjectMeta(name=name)))
     assert created.metadata is not None
-    assert created.metadata.labels == {"kubernetes.io/metadata.name": "team-a"}
+    assert created.metadata.labels == {"kubernetes.io/metadata.name": name}
 
 
 def test_list_across_all_namespaces(kube: KubeDouble, client: lightkube.Client) -> None:
@@ -242,10 +245,13 @@ def test_deletecollection_honours_label_selector(kube: KubeDouble) -> None:
 
 
 def test_deletecollection_without_selector_empties_namespace(kube: KubeDouble) -> None:
-    kube.seed(service_body("a"))
-    kube.seed(service_body("b"))
-    kube.client().deletecollection(Service, namespace="default")
-    assert kube.objects("Service") == []
+    # Not in `default`: its `kubernetes` Service would go too, and a real server recreates it
+    # up to 10 s later, under whichever test runs then.
+    kube.ensure_namespace("wipe")
+    kube.seed(service_body("a", "wipe"))
+    kube.seed(service_body("b", "wipe"))
+    kube.client().deletecollection(Service, namespace="wipe")
+    assert kube.objects("Service", namespace="wipe") == []
 
 
 def test_deleting_namespace_deletes_its_objects(
@@ -304,10 +310,11 @@ def test_dry_run_stores_nothing(kube: KubeDouble) -> None:
 
 
 def test_watch_streams_events_since_resource_version(kube: KubeDouble) -> None:
-    first = kube.seed(service_body("a"))
-    kube.seed(service_body("b"))
+    kube.ensure_namespace("watched")  # not `default`, where a real server writes on its own
+    first = kube.seed(service_body("a", "watched"))
+    kube.seed(service_body("b", "watched"))
     events = kube.client().watch(
-        Service, namespace="default", resource_version=first["metadata"]["resourceVersion"]
+        Service, namespace="watched", resource_version=first["metadata"]["resourceVersion"]
     )
     kind, obj = next(iter(events))
     assert (kind, obj.metadata.name if obj.metadata else None) == ("ADDED", "b")
