@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ from realapi.recording import RequestLog
 from realapi.server import CLIENT_TIMEOUT_S, RealApiServer
 
 IDENTITY_LABEL = "realapi.test/identity"
+CACHE_SETTLE_S = 120.0
+"""How long a new identity may take to reach the server's caches (seconds; ~0 when idle)."""
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 # Kinds tests create, emptied after each test (namespaced unless noted in CLUSTER_SCOPED).
 _CLEANED_CORE = ("services", "configmaps", "secrets", "serviceaccounts")
@@ -212,6 +215,23 @@ class RealCluster:
         current["status"] = status
         return self._send("PUT", path + "/status", current, params={"fieldManager": manager})
 
+    def replace(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Write `obj` over the stored one as the test (not logged: the world, not a charm)."""
+        resource = self._resource(obj)
+        meta = obj["metadata"]
+        namespace = (meta.get("namespace") or "default") if resource.namespaced else None
+        return self._send("PUT", resource.path(namespace, meta["name"]), obj)
+
+    def remove(self, kind: str, name: str, namespace: str | None = None) -> None:
+        """Delete an object as the test (not logged); a missing one is no error."""
+        resource = self.resources[kind]
+        path = resource.path((namespace or "default") if resource.namespaced else None, name)
+        try:
+            self._send("DELETE", path)
+        except ApiRefused as refused:
+            if refused.code != 404:
+                raise
+
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         resource = self.resources[kind]
         path = resource.path((namespace or "default") if resource.namespaced else None, name)
@@ -284,7 +304,44 @@ class RealCluster:
                 "spec": {"expirationSeconds": 86400},
             },
         )
-        return str(answer["status"]["token"])
+        token = str(answer["status"]["token"])
+        self._wait_until_caches_agree(model, app, token, trusted=trusted)
+        return token
+
+    def _wait_until_caches_agree(self, model: str, app: str, token: str, *, trusted: bool) -> None:
+        """Wait until the server authenticates `token` and authorizes as just granted.
+
+        kube-apiserver's token authenticator and RBAC authorizer read informer caches: right
+        after the writes, a recreated ServiceAccount can still be known by its old UID (401)
+        and new grants can be missing (403), for however long a loaded machine delays them.
+        A SubjectAccessReview goes through the same authorizer.
+        """
+        user = f"system:serviceaccount:{model}:{app}"
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SubjectAccessReview",
+            "spec": {
+                "user": user,
+                "groups": ["system:serviceaccounts", f"system:serviceaccounts:{model}"],
+                "resourceAttributes": {
+                    "namespace": model,
+                    "verb": "list",
+                    "group": "gateway.networking.k8s.io",
+                    "resource": "gateways",
+                },
+            },
+        }
+        deadline = time.monotonic() + CACHE_SETTLE_S
+        while time.monotonic() < deadline:
+            known = self._http.get("/api", headers={"Authorization": f"Bearer {token}"})
+            if known.status_code == 200:
+                allowed = self._send(
+                    "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", review
+                )["status"].get("allowed", False)
+                if allowed == trusted:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"the real server's caches never agreed on {user}'s grants")
 
     def service_account(self, namespace: str, name: str, *, trusted: bool) -> Credential:
         """The model simulation's call (as on the double): an identity, made or re-granted."""
@@ -301,6 +358,7 @@ class RealCluster:
         namespaced = [self._core(p) for p in _CLEANED_CORE] + [
             self._by_plural("rbac.authorization.k8s.io", p) for p in _CLEANED_RBAC
         ]
+        namespaced.append(self._by_plural("apps", "statefulsets"))  # Juju's, as modelsim makes
         gateway = [r for r in self.resources.values() if r.group == "gateway.networking.k8s.io"]
         for resource in [*namespaced, *gateway]:
             for item in self._send("GET", resource.path()).get("items") or []:
