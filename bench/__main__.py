@@ -1,4 +1,4 @@
-"""`python -m bench [--sizes 1,10,100,1000] [--repeats 5] [--out bench/results.json]`."""
+"""`python -m bench [--sizes 1,10,100,1000] [--worlds tls,http] [--repeats 5] [--out ...]`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from typing import Any
 
 from bench import admission, flow
 from bench.cold import interpreter_start_ms, top_imports
+from bench.hooktools import MODELLED_MS_PER_CALL
+from bench.measure import TOOLS
 from bench.report import machine, render
 from bench.sweep import run_size
 
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run every measurement, print the tables, write the JSON; non-zero on a violation."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="1,10,100,1000", help="configurator counts")
+    parser.add_argument("--worlds", default="tls,http", help="tls (the default deployment), http")
     parser.add_argument("--repeats", type=int, default=5, help="runs per event (median)")
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes per charm")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the JSON goes")
@@ -35,15 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     sizes = [int(n) for n in args.sizes.split(",") if n]
     results = []
-    for n in sizes:
-        begun = time.perf_counter()
-        results.append(run_size(n, max(args.repeats, 1), args.cold_runs))
-        print(f"N={n}: measured in {time.perf_counter() - begun:.1f}s", file=sys.stderr)
+    with TOOLS.installed():
+        for n in sizes:
+            for world in [w for w in args.worlds.split(",") if w]:
+                begun = time.perf_counter()
+                results.append(run_size(n, max(args.repeats, 1), args.cold_runs, world))
+                took = time.perf_counter() - begun
+                print(f"N={n} {world}: measured in {took:.1f}s", file=sys.stderr)
     data: dict[str, Any] = {
         "machine": machine(),
         "repeats": args.repeats,
         "cold_runs": args.cold_runs,
         "gateway_api": "v1.6.1 (ListenerSet served)",
+        "modelled_ms_per_hook_tool": MODELLED_MS_PER_CALL,
+        "modelled_ms_source": "issue 17's assumption (~10-30 ms per hook-tool call), not measured",
         "interpreter_start_ms": round(interpreter_start_ms(max(args.cold_runs, 3)), 1),
         "charm_imports_ms": {
             charm: top_imports(charm) for charm in ("integrator", "configurator")
@@ -51,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [
             {
                 "tenants": r.tenants,
+                "world": r.world,
                 "served_hostnames": r.served_hostnames,
                 "holders": r.holders,
                 "events": [s.as_json() for s in r.samples],

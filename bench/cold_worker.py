@@ -29,7 +29,7 @@ def main() -> None:
     spec = json.loads(Path(spec_path).read_text())
     if charm == "integrator":
         ctx = worlds.integrator_context()
-        state = worlds.integrator_state(spec["tenants"])
+        state = worlds.integrator_state(spec["tenants"], spec.get("world", "tls"))
     else:
         ctx = worlds.configurator_context()
         state = worlds.Tenant(spec["index"], spec["answer"]).state()

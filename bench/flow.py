@@ -2,7 +2,8 @@
 
 The gateway and the configurator are deployed and related first; the count starts at the
 integrate. The Gateway API controller writes status between rounds; nothing calls update-status
-unless the URL cannot be published otherwise, and the count says whether it was needed.
+(on every unit, as Juju does) unless the URL cannot be published otherwise, and the count says
+how many rounds of it were needed.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def events_to_url() -> dict[str, Any]:
         update_status_needed = 0
         while _url(workload) is None and update_status_needed < 3:
             update_status_needed += 1
-            sim.update_status("route")
+            # Juju runs update-status on every unit (every 5 minutes by default): the gateway
+            # learns there that the controller programmed the listener, then the configurator.
+            sim.update_status()
             rounds += sim.settle()
         delivered = sim.trace[start:]
         hooks = [e for e in delivered if e.event != "participant"]

@@ -1,7 +1,8 @@
-"""Timing and request counting around one hook."""
+"""Timing, request counting and hook-tool counting around one hook."""
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections import Counter
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.hooktools import HookTools, modelled_ms
 from kubedouble import KubeDouble, RequestRecord
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "apply", "delete", "deletecollection"})
@@ -22,6 +24,9 @@ class Sample:
     event: str
     phase: str  # "first", "steady" or "change"
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+    """The charm's thread only: the API double serves from its own threads."""
+    hook_tools: dict[str, int] = field(default_factory=dict)
     verbs: dict[str, int] = field(default_factory=dict)
     lists_by_kind: dict[str, int] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
@@ -30,6 +35,16 @@ class Sample:
     def median_ms(self) -> float:
         """Median wall time in milliseconds."""
         return statistics.median(self.seconds) * 1000
+
+    @property
+    def cpu_ms(self) -> float:
+        """Median charm CPU time in milliseconds."""
+        return statistics.median(self.cpu_seconds) * 1000
+
+    @property
+    def tools(self) -> int:
+        """Hook-tool calls of the last run."""
+        return sum(self.hook_tools.values())
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -41,6 +56,10 @@ class Sample:
             "median_ms": round(self.median_ms, 2),
             "min_ms": round(min(self.seconds) * 1000, 2),
             "max_ms": round(max(self.seconds) * 1000, 2),
+            "cpu_ms": round(self.cpu_ms, 2),
+            "hook_tools": self.tools,
+            "hook_tools_by_name": self.hook_tools,
+            "modelled_ms": round(modelled_ms(self.median_ms, self.tools), 1),
             "requests": self.verbs,
             "lists_by_kind": self.lists_by_kind,
             "writes": self.writes,
@@ -57,14 +76,30 @@ def record(requests: list[RequestRecord]) -> tuple[dict[str, int], dict[str, int
     return dict(sorted(verbs.items())), dict(sorted(lists.items())), writes
 
 
+TOOLS = HookTools()
+"""Installed for the whole benchmark run (`python -m bench`)."""
+
+
 def timed(
     kube: KubeDouble, sample: Sample, run: Callable[[], Any], *, keep_requests: bool = True
 ) -> Any:
-    """Run one hook, adding its wall time (and its requests, if asked) to `sample`."""
+    """Run one hook, adding its wall and CPU time (requests and hook-tool calls: if asked).
+
+    Logging is on during the hook, as under Juju, where ops sends every record at DEBUG and
+    above to `juju-log`: each is a hook-tool call.
+    """
     kube.reset_requests()
-    start = time.perf_counter()
-    result = run()
+    TOOLS.reset()
+    disabled = logging.root.manager.disable
+    logging.disable(logging.NOTSET)
+    start, cpu = time.perf_counter(), time.thread_time()
+    try:
+        result = run()
+    finally:
+        logging.disable(disabled)
+    sample.cpu_seconds.append(time.thread_time() - cpu)
     sample.seconds.append(time.perf_counter() - start)
     if keep_requests:
         sample.verbs, sample.lists_by_kind, sample.writes = record(list(kube.requests))
+        sample.hook_tools = dict(sorted(TOOLS.calls.items()))
     return result

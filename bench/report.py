@@ -35,22 +35,36 @@ def _verbs(requests: dict[str, int]) -> str:
     return " ".join(f"{key.upper()}={requests[key]}" for key in keys) or "-"
 
 
+def _row(size: dict[str, Any], event: dict[str, Any]) -> str:
+    tools = event.get("hook_tools", 0)
+    logs = event.get("hook_tools_by_name", {}).get("juju-log", 0)
+    return (
+        f"{size['tenants']:>5} {size.get('world', 'http'):<5} {event['charm']:<13} "
+        f"{event['event']:<31} {event['phase']:<6} {event['median_ms']:>8.1f} "
+        f"{event.get('cpu_ms', 0):>8.1f} {f'{tools}/{logs}':>6} "
+        f"{event.get('modelled_ms', 0):>9.0f}  {_verbs(event['requests'])}"
+    )
+
+
 def render(data: dict[str, Any]) -> str:
     """Plain-text tables of everything in `data`."""
     m = data["machine"]
     lines = [
         f"machine: {m['nproc']} CPU(s), {m['cpu']}, Python {m['python']}",
         f"median of {data['repeats']} runs per event (first reconcile of each configurator: "
-        "median over all N); API requests of one run; Gateway API v1.6.1 double",
+        "median over all N); API requests and hook-tool calls of one run; Gateway API v1.6.1 "
+        "double; cpu: the charm's thread",
+        f"modelled = wall + hook tools x {data.get('modelled_ms_per_hook_tool', 20):g} ms "
+        f"({data.get('modelled_ms_source', '')})",
+        "world tls: enforce-https, certificates issued; http: enforce-https off, no certificates",
+        "tools: hook-tool calls / of which juju-log (ops sends each log record at DEBUG+)",
         "",
-        f"{'N':>5} {'charm':<13} {'event':<32} {'phase':<7} {'median ms':>10}  requests",
+        f"{'N':>5} {'world':<5} {'charm':<13} {'event':<31} {'phase':<6} {'wall ms':>8} "
+        f"{'cpu ms':>8} {'tools':>6} {'modelled':>9}  requests",
     ]
     for size in data["sizes"]:
         for event in size["events"]:
-            lines.append(
-                f"{size['tenants']:>5} {event['charm']:<13} {event['event']:<32} "
-                f"{event['phase']:<7} {event['median_ms']:>10.1f}  {_verbs(event['requests'])}"
-            )
+            lines.append(_row(size, event))
         lines.append(
             f"{'':>5} served {size['served_hostnames']} hostname(s) on "
             f"{size['holders'].get('Gateway', 0)} Gateway(s) + "
@@ -58,10 +72,11 @@ def render(data: dict[str, Any]) -> str:
         )
     lines += ["", "zero-write steady state (asserted):"]
     for size in data["sizes"]:
-        lines += [f"  N={size['tenants']}: {check}" for check in size["checks"]]
+        world = size.get("world", "http")
+        lines += [f"  N={size['tenants']} {world}: {check}" for check in size["checks"]]
     lines += [
         "",
-        f"cold hook (fresh process, update-status, median of {data['cold_runs']}); "
+        f"cold hook (fresh process, update-status, http world, median of {data['cold_runs']}); "
         f"bare interpreter start {data['interpreter_start_ms']} ms",
         f"{'N':>5} {'charm':<13} {'import ms':>10} {'dispatch ms':>12} {'process ms':>11}",
     ]

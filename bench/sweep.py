@@ -1,7 +1,8 @@
-"""(a) wall time per event and (b) API requests per event, for N configurators, in-process.
+"""Per event, for N configurators, in-process: wall and CPU time, API requests, hook tools.
 
-Everything runs against one KubeDouble per N (Gateway API v1.6.1, so ListenerSets are used past
-the first 32 hostnames). The zero-write steady state is checked on every steady-state run.
+Everything runs against one KubeDouble per N and world (Gateway API v1.6.1, so ListenerSets are
+used past the first 32 hostnames). The zero-write steady state is checked on every steady-state
+run. The configurators are measured in the default ("tls") world only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ OWNED_KINDS = {
 }
 
 
+TLS_CHANGE_MAX = 100
+"""Largest N at which a tenant's change is measured with TLS on: the new hostname changes the
+wanted certificates, so the TLS library's refresh runs (~1.5·N² CSR parses, minutes at 1,000)."""
+
+
 class SteadyStateViolation(AssertionError):
     """A reconcile that should have changed nothing wrote, or listed a kind twice."""
 
@@ -37,6 +43,7 @@ class SizeResult:
     """Everything measured at one N."""
 
     tenants: int
+    world: str = "tls"
     samples: list[Sample] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     served_hostnames: int = 0
@@ -87,11 +94,40 @@ def _holders(answer: dict[str, str], namespace: str) -> set[str]:
     return {f"{p.kind} {namespace}/{p.name}" for item in data.accepted for p in item.parents}
 
 
-def run_size(tenants: int, repeats: int, cold_runs: int = 3) -> SizeResult:
-    """Measure both charms with `tenants` configurators."""
-    result = SizeResult(tenants)
+def check_world(state: testing.State, out: testing.State) -> str:
+    """The TLS world is one the charm would have made: its first reconcile kept the digest.
+
+    So the TLS library's refresh did not run, and the steady state is the charm's own.
+    """
+    seeded, kept = worlds.refresh_digest(state), worlds.refresh_digest(out)
+    if seeded != kept:
+        raise SteadyStateViolation(f"the TLS world's digest changed: {seeded} -> {kept}")
+    return "integrator config-changed first: the TLS library's refresh did not run"
+
+
+def _tls_objects(index: int, generation: int, holders: set[str]) -> set[str]:
+    """With TLS on, a tenant's change also writes its hostnames' Secrets and its redirect.
+
+    Each holder (Gateway or ListenerSet) of the tenant's hostnames has one redirect HTTPRoute,
+    `<holder>-https-redirect`, whose parents are its hostnames' HTTP listeners.
+    """
+    app, namespace = worlds.GATEWAY_APP, worlds.GATEWAY_MODEL
+    hostnames = {
+        worlds.tenant_hostname(index, generation - 1),
+        worlds.tenant_hostname(index, generation),
+    }
+    secrets = {f"Secret {namespace}/{app}-tls-{hostname}" for hostname in hostnames}
+    redirects = {
+        f"HTTPRoute {namespace}/{holder.rsplit('/', 1)[1]}-https-redirect" for holder in holders
+    }
+    return secrets | redirects
+
+
+def run_size(tenants: int, repeats: int, cold_runs: int = 3, world: str = "tls") -> SizeResult:
+    """Measure both charms with `tenants` configurators in `world` (configurators: "tls" only)."""
+    result = SizeResult(tenants, world)
     ictx = worlds.integrator_context()
-    state = worlds.integrator_state(tenants)
+    state = worlds.integrator_state(tenants, world)
 
     first = Sample("integrator", "config-changed", "first")
     out = state
@@ -103,9 +139,13 @@ def run_size(tenants: int, repeats: int, cold_runs: int = 3) -> SizeResult:
                 continue
             # The last cluster stays up for everything else at this N.
             result.samples.append(first)
-            _measure_rest(result, kube, ictx, out, tenants=tenants, repeats=repeats)
-            if cold_runs:
-                spec = {"tenants": tenants}
+            if world == "tls":
+                result.checks.append(check_world(state, out))
+            _measure_integrator(result, kube, ictx, out, repeats=repeats)
+            # Fresh processes in the http world: building the tls world costs each one a
+            # CSR and a signature per tenant (harness time, but minutes at N = 1,000).
+            if cold_runs and world == "http":
+                spec = {"tenants": tenants, "world": world}
                 result.cold["integrator"] = cold.hook("integrator", spec, cold_runs)
                 answer = dict(worlds.answers(out, 1)[0].answer)
                 result.cold["configurator"] = cold.hook(
@@ -114,15 +154,10 @@ def run_size(tenants: int, repeats: int, cold_runs: int = 3) -> SizeResult:
     return result
 
 
-def _measure_rest(
-    result: SizeResult,
-    kube: KubeDouble,
-    ictx: testing.Context,
-    out: testing.State,
-    *,
-    tenants: int,
-    repeats: int,
+def _measure_integrator(
+    result: SizeResult, kube: KubeDouble, ictx: testing.Context, out: testing.State, repeats: int
 ) -> None:
+    tenants = result.tenants
     kube.controller.reconcile(addresses=["10.0.0.1"])
     answers = worlds.answers(out, tenants)
     result.served_hostnames = sum(
@@ -136,6 +171,7 @@ def _measure_rest(
     # ----- the integrator, steady ---------------------------------------------------------
     integrator_events: list[tuple[str, Callable[[testing.State], Any]]] = [
         ("update-status", lambda _: ictx.on.update_status()),
+        ("config-changed", lambda _: ictx.on.config_changed()),
         (
             "gateway-route-relation-changed",
             lambda state: ictx.on.relation_changed(state.get_relation(tenants)),
@@ -148,7 +184,16 @@ def _measure_rest(
         result.samples.append(sample)
         result.checks.append(check_steady(sample, "integrator"))
 
-    # ----- the configurators ---------------------------------------------------------------
+    if result.world == "tls":
+        _measure_configurators(result, kube, answers, repeats)
+    if result.world != "tls" or tenants <= TLS_CHANGE_MAX:
+        _measure_change(result, kube, ictx, out, repeats)
+    result.checks = sorted(set(result.checks))
+
+
+def _measure_configurators(
+    result: SizeResult, kube: KubeDouble, answers: list[worlds.Tenant], repeats: int
+) -> None:
     cctx = worlds.configurator_context()
     created = Sample("configurator", "config-changed", "first")
     outputs: dict[int, testing.State] = {}
@@ -189,7 +234,12 @@ def _measure_rest(
     }
     result.checks.append(check_confined(changed, "configurator", own))
 
-    # ----- the integrator, one tenant changes its hostname --------------------------------
+
+def _measure_change(
+    result: SizeResult, kube: KubeDouble, ictx: testing.Context, out: testing.State, repeats: int
+) -> None:
+    """One tenant changes its hostname: only its objects are written."""
+    tenants = result.tenants
     change = Sample("integrator", "gateway-route-relation-changed", "change")
     allowed: set[str] = set()
     for generation in range(1, repeats + 1):
@@ -200,7 +250,7 @@ def _measure_rest(
             kube, change, lambda b=before, r=relation: ictx.run(ictx.on.relation_changed(r), b)
         )
         now = dict(out.get_relation(tenants).local_app_data)
-        allowed |= _holders(previous, worlds.GATEWAY_MODEL) | _holders(now, worlds.GATEWAY_MODEL)
+        holders = _holders(previous, worlds.GATEWAY_MODEL) | _holders(now, worlds.GATEWAY_MODEL)
+        allowed |= holders | _tls_objects(tenants, generation, holders)
         result.checks.append(check_confined(change, "integrator", allowed))
     result.samples.append(change)
-    result.checks = sorted(set(result.checks))

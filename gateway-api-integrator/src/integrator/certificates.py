@@ -5,25 +5,32 @@ secret and the CSRs in our app databag; this module turns its view into the plai
 plan decides from (`integrator.plan.certificates.Issued`).
 """
 
+import hashlib
+import json
 import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 
 import ops
 from charmlibs.interfaces.tls_certificates import (
     CertificateRequestAttributes,
     CertificateSigningRequest,
+    Mode,
+    PrivateKey,
     ProviderCertificate,
     TLSCertificatesError,
     TLSCertificatesRequiresV4,
 )
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 
-from integrator.plan.certificates import Issued
+from integrator.plan.certificates import Issued, fingerprint
 
 logger = logging.getLogger(__name__)
 
 BAD_PROVIDER_DATA = (TLSCertificatesError, ValueError, RecursionError)
 """What the library (1.12.0) raises while parsing a provider's databag it cannot read."""
+
+RENEWAL_RECHECK = timedelta(hours=1)
+"""While a certificate waits in the library's renewal window, how often its refresh runs again."""
 
 MAX_COMMON_NAME = 64
 """X.509 caps the subject CN at 64 characters (RFC 5280 ub-common-name); SANs carry the rest."""
@@ -39,12 +46,69 @@ class GuardedCertificates(TLSCertificatesRequiresV4):
     """
 
     problem: str | None = None
+    configured: bool = False
+    """Whether the library's refresh ran in this hook (a charm object lives for one hook)."""
 
     def _configure(self, _: ops.EventBase | None = None) -> None:
+        self.configured = True
         try:
             super()._configure(_)
         except BAD_PROVIDER_DATA as error:
             self._note(error)
+
+    def regenerate_private_key(self, mode: Mode | None = None) -> None:
+        """Resolve the requests first: the library re-sends CSRs for those its refresh resolved.
+
+        The charm runs that refresh only when something changed, maybe not in this hook.
+        """
+        self._resolve_certificate_requests()
+        super().regenerate_private_key(mode)
+
+    def assigned(self) -> tuple[list[ProviderCertificate], PrivateKey | None]:
+        """`get_assigned_certificates` (APP mode) in one pass over each databag.
+
+        The library re-reads every provider certificate for each of our CSRs (N² parses); the
+        match is the same: same CSR, same CA-ness, a certificate for our key, the first wins.
+        """
+        key = self.private_key
+        if key is None:
+            return [], None
+        by_csr: dict[CertificateSigningRequest, list[ProviderCertificate]] = {}
+        for provided in self.get_provider_certificates():
+            by_csr.setdefault(provided.certificate_signing_request, []).append(provided)
+        found = []
+        for request in self.get_csrs_from_requirer_relation_data():
+            for provided in by_csr.get(request.certificate_signing_request, ()):
+                certificate = provided.certificate
+                if certificate.is_ca == request.is_ca and certificate.matches_private_key(key):
+                    found.append(provided)
+                    break
+        return found, key
+
+    def next_renewal_check(self, now: datetime) -> datetime | None:
+        """When the library's renewal safety net next has something to do; None: never.
+
+        The net is `_renew_expiring_certificates`, run by the library's refresh. Its threshold
+        is min(0.99, renewal_relative_time + 0.05) of each validity period; a certificate
+        already past it (renewal asked, not yet answered) is looked at again in
+        RENEWAL_RECHECK, as the library did on every update-status. Unreadable provider data:
+        now (`problem` says why).
+        """
+        threshold = min(0.99, self.renewal_relative_time + 0.05)
+        try:
+            assigned, _ = self.assigned()
+        except BAD_PROVIDER_DATA as error:
+            self._note(error)
+            return now
+        checks = []
+        for provided in assigned:
+            start, end = provided.certificate.validity_start_time, provided.certificate.expiry_time
+            due = start + (end - start) * threshold
+            if due > now:
+                checks.append(due)
+            elif now < end:
+                checks.append(now + RENEWAL_RECHECK)
+        return min(checks, default=None)
 
     def _note(self, error: Exception) -> None:
         self.problem = f"{type(error).__name__}: {str(error)[:120]}"
@@ -53,7 +117,7 @@ class GuardedCertificates(TLSCertificatesRequiresV4):
     def offered(self) -> tuple[tuple[Issued, ...], str | None]:
         """Every certificate assigned to us and our private key; nothing when unreadable."""
         try:
-            provided, key = self.get_assigned_certificates()
+            provided, key = self.assigned()
         except BAD_PROVIDER_DATA as error:
             self._note(error)
             return (), None
@@ -61,6 +125,25 @@ class GuardedCertificates(TLSCertificatesRequiresV4):
             return (), None
         found = (issued(item) for item in provided)
         return tuple(item for item in found if item is not None), str(key)
+
+
+def refresh_inputs(
+    requests: Iterable[CertificateRequestAttributes],
+    ours: Mapping[str, str],
+    theirs: Mapping[str, str],
+) -> str:
+    """A digest of what the library's refresh reads besides the clock and its private key.
+
+    `ours` and `theirs` are the two app databags of the certificates relation (our CSRs, the
+    provider's certificates and capabilities); a new private key always comes with new CSRs.
+    Of a request, the attributes `certificate_request` sets.
+    """
+    wanted = sorted(
+        json.dumps([r.common_name, sorted(r.sans_dns or ()), sorted(r.sans_ip or ()), r.is_ca])
+        for r in requests
+    )
+    text = json.dumps([wanted, dict(ours), dict(theirs)], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def certificate_request(hostname: str) -> CertificateRequestAttributes:
@@ -80,15 +163,6 @@ def hostname_of(csr: CertificateSigningRequest) -> str | None:
     if len(sans) == 1:
         return sans[0]
     return csr.common_name or None
-
-
-def fingerprint(pem: str) -> str:
-    """SHA-256 over the DER form, colon-separated upper-case hex; "" when it does not parse."""
-    try:
-        digest = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA256())
-    except ValueError:
-        return ""
-    return ":".join(f"{byte:02X}" for byte in digest)
 
 
 def issued(provided: ProviderCertificate) -> Issued | None:
