@@ -41,6 +41,8 @@ def _shown(value: object) -> str:
         text = json.dumps(value)
     except (TypeError, ValueError):
         text = repr(value)
+    except RecursionError:
+        return "a deeply nested value"
     return text if len(text) <= _SHOWN_INPUT else text[: _SHOWN_INPUT - 3] + "..."
 
 
@@ -78,14 +80,17 @@ def _json_values(present: Mapping[str, str]) -> dict[str, Any] | DataError:
     for key in sorted(present, key=lambda key: key != "version"):
         try:
             values[key] = _loads(present[key])
-        except (ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError):
             return DataError(key, f"{_shown(present[key])} is not valid JSON")
+        except RecursionError:
+            return DataError(key, f"{_shown(present[key])} is JSON nested too deeply to decode")
         version = values.get("version")
         if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
             return DataError(
                 "version",
                 f"{version} is newer than {VERSION}, the highest this charm understands; "
                 "upgrade this charm",
+                newer=True,
             )
     return values
 

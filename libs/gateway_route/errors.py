@@ -15,6 +15,8 @@ class DataError:
     """The databag key at fault (a top-level key; nested positions are in `message`)."""
     message: str
     """Why, in words an operator can act on."""
+    newer: bool = False
+    """The writer speaks a newer version: the reader's charm is the one to upgrade."""
 
     def __str__(self) -> str:
         return f"gateway-route: field '{self.field}': {self.message}"

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ingress_v2.errors import IngressDataError, describe_raw, describe_value
+from ingress_v2.errors import TOO_DEEP, IngressDataError, describe_raw, describe_value
 from ingress_v2.models import IngressAppData, IngressUnitData, UnitAddress
 
 # What each key must hold, phrased to follow "must be". Ordered as the interface documents them,
@@ -90,11 +90,15 @@ def _decode(
             continue
         try:
             value = json.loads(raw[key])
-        except (ValueError, RecursionError):
-            # Often an ingress v1 requirer, which writes plain strings. RecursionError: JSON
-            # nested deeper than the parser's recursion limit ("[[[[...") must not crash us.
+        except ValueError:
+            # Often an ingress v1 requirer, which writes plain strings.
             reason = f"must be JSON-encoded (ingress v2), got {describe_raw(raw[key])}"
             problems.append((key, reason))
+            continue
+        except RecursionError:
+            # JSON nested deeper than the parser's recursion limit ("[[[[..."): it is JSON,
+            # just too deep to decode, and must not crash us.
+            problems.append((key, f"{TOO_DEEP}, got {describe_raw(raw[key])}"))
             continue
         if value is None and key in optional:
             # The reference requirer models optional keys as Optional: null means the default.

@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict
 # fits comfortably in a Juju status line.
 _MAX_SHOWN_VALUE = 24
 
+TOO_DEEP = "is JSON nested too deeply to decode (invalid here)"
+"""The reason for a value nested past the decoder's recursion limit (not a type mistake)."""
+
 _JSON_TYPE_NAMES: tuple[tuple[type, str], ...] = (
     (bool, "a boolean"),
     (int, "a number"),
@@ -58,7 +61,12 @@ def describe_value(value: Any) -> str:
     Values are shown as JSON because that is how the requirer wrote them; the type is named
     because ``"80"`` versus ``80`` is the most common mistake and easy to miss.
     """
-    return f"{_shorten(json.dumps(value))} ({json_type_name(value)})"
+    try:
+        shown = json.dumps(value)
+    except (RecursionError, ValueError):
+        # Decoded near the recursion limit, it may be too deep to encode again from here.
+        return f"a deeply nested value ({json_type_name(value)})"
+    return f"{_shorten(shown)} ({json_type_name(value)})"
 
 
 def describe_raw(raw: str) -> str:

@@ -109,7 +109,7 @@ class IngressProvider:
         databag = self._own_databag()
         try:
             value = json.loads(databag.get(URL_KEY) or "null") if databag is not None else None
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # never raise on a databag, even our own
             return None
         url = value.get("url") if isinstance(value, dict) else None
         return url if isinstance(url, str) else None

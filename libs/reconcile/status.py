@@ -13,6 +13,10 @@ Level = Literal["active", "waiting", "blocked", "maintenance"]
 MAX_SHOWN = 120
 """Characters of a quoted value or API message kept in a status line."""
 
+ENABLE_GATEWAY = "on Canonical K8s run: sudo k8s enable gateway"
+"""How a cluster gets Gateway API CRDs and a controller, where a command does it."""
+CRD_CHECK = "kubectl get crd | grep gateway.networking.k8s.io"
+
 
 @dataclass(frozen=True)
 class Status:
@@ -74,7 +78,8 @@ class ConfigProblem:
     """The command that fixes it, e.g. `juju config <app> <option>=<value>`."""
 
     def __str__(self) -> str:
-        return f"config {self.option}={short(self.value, 40)!r} {self.reason}; run: {self.fix}"
+        value = short(self.value, 40)
+        return f"this charm's config {self.option}={value!r} {self.reason}; run: {self.fix}"
 
     @property
     def status(self) -> Status:
@@ -83,30 +88,52 @@ class ConfigProblem:
 
 
 def api_failure(failure: ApiFailure, app: str) -> Status:
-    """A Kubernetes API failure, in the API server's words, with what to do about it.
+    """A Kubernetes API failure, in the API server's words, with who must act and how.
 
     Only an RBAC denial means `juju trust`: admission webhooks and policies answer 403 too.
     """
     said = short(failure.message)
     if isinstance(failure, Forbidden):
         if failure.rbac:
-            return blocked(f"no access to the Kubernetes API ({said}); run: {trust_command(app)}")
+            return blocked(
+                f"no access to the Kubernetes API ({said}): {app} needs trust; "
+                f"run: {trust_command(app)}"
+            )
         return blocked(
-            f"the Kubernetes API refused a request ({said}): "
-            "an admission policy or webhook said no; ask the cluster's administrator"
+            f"the Kubernetes API refused a request ({said}): an admission policy or webhook "
+            "said no; the cluster's administrator must allow it, see: "
+            "kubectl get validatingadmissionpolicies,validatingwebhookconfigurations"
         )
     if isinstance(failure, Invalid):
-        return blocked(f"Kubernetes rejected an object ({said}): report this as a bug of {app}")
+        return blocked(
+            f"Kubernetes rejected an object ({said}): a bug of {app} or a CRD version it does "
+            f"not fit; report it with: juju debug-log --include {app} --replay"
+        )
     if isinstance(failure, NotFound):
-        return blocked(f"Kubernetes API: not found ({said}); check the cluster's Gateway API CRDs")
+        return blocked(
+            f"Kubernetes API: not found ({said}): the cluster's administrator must install the "
+            f"Gateway API CRDs; see: {CRD_CHECK}"
+        )
     return waiting(f"Kubernetes API unavailable ({said}); retrying on the next event")
+
+
+def _delete_command(name: str) -> str:
+    """`kubectl -n ns delete kind name` for `Kind ns/name`; empty if it does not read so."""
+    kind, _, where = name.partition(" ")
+    namespace, _, obj = where.partition("/")
+    if not (kind and namespace and obj):
+        return ""
+    return f"kubectl -n {namespace} delete {kind.lower()} {obj}"
 
 
 def not_owned(names: Sequence[str], app: str) -> Status:
     """Somebody else's objects hold names we need; we never touch them."""
+    command = _delete_command(names[0]) if names else ""
+    fix = f"; if stale, run: {command}" if command else ""
+    verb = "exist and are" if len(names) > 1 else "exists and is"
     return blocked(
-        f"{', '.join(names)} exists and is not managed by {app}: "
-        "delete or rename it (kubectl), or deploy this charm under another application name"
+        f"{some(list(names))} {verb} not managed by {app}: its owner must delete or rename "
+        f"it (or deploy this charm under another name){fix}"
     )
 
 
@@ -119,5 +146,5 @@ def gateway_api_missing() -> Status:
     """The cluster serves no Gateway API kinds (the CRDs are not installed)."""
     return blocked(
         "Gateway API CRDs missing from the cluster: the cluster's administrator must install "
-        "Gateway API v1.2 or later, with a controller that implements it"
+        f"Gateway API v1.2 or later and a controller; e.g. {ENABLE_GATEWAY}"
     )

@@ -22,7 +22,9 @@ def test_nothing_owned_by_the_gateway_is_left(removed: BundleRun):
 @pytest.mark.parametrize("tenant", ["shop", "blog"])
 def test_configurators_report_the_missing_gateway(removed: BundleRun, tenant: str):
     assert unit_status(removed, f"{tenant}-route/0") == (
-        f"blocked: no gateway: run `juju integrate {tenant}-route gateway-api-integrator`"
+        "blocked: no gateway: integrate one in this model, or the gateway's offer from its own "
+        f"model; run: juju integrate {tenant}-route "
+        "<gateway app | [<controller>:]<owner>/<model>.<offer>>"
     )
 
 

@@ -63,4 +63,5 @@ def test_hostname_passes_to_the_second_claimant_once_the_first_releases_it(deplo
 
 def test_blocked_message_states_the_fix_once(conflict: BundleRun):
     status = unit_status(conflict, "intruder-route/0")
-    assert status.count("choose another hostname") == 1
+    assert status.count("juju config") == 1
+    assert status.endswith("run: juju config intruder-route hostname=<another DNS name>")

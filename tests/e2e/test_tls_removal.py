@@ -42,9 +42,9 @@ def test_no_tls_secret_is_left(either: BundleRun):
 
 def test_enforced_gateway_is_blocked_asking_for_certificates(enforced: BundleRun):
     assert unit_status(enforced, f"{GATEWAY}/0") == (
-        "blocked: enforce-https needs certificates; run: juju integrate "
-        "gateway-api-integrator:certificates "
-        "<a tls-certificates provider, e.g. self-signed-certificates>"
+        "blocked: this charm's config enforce-https=true needs a TLS provider; run: juju "
+        "integrate gateway-api-integrator:certificates "
+        "<a tls-certificates provider or its offer, e.g. self-signed-certificates>"
     )
 
 

@@ -80,7 +80,8 @@ def test_removing_ingress_blocks_the_configurator_asking_for_a_workload(
 ):
     run, _ = ingress_removed
     assert unit_status(run, "shop-route/0") == (
-        "blocked: no workload: run `juju integrate <workload> shop-route`"
+        "blocked: no workload: integrate one from this model; "
+        "run: juju integrate <workload> shop-route"
     )
 
 

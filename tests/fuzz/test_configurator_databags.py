@@ -19,7 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from ops import testing
 
-from configurator.plan.status import WAITING_FOR_GATEWAY, impersonation
+from configurator.plan.status import impersonation, waiting_for_gateway
 from fuzzdata import configurator as world
 from fuzzdata import profiles, tally
 from fuzzdata.cluster import (
@@ -222,7 +222,8 @@ def test_ingress_app_databag(raw: dict[str, str], across: bool) -> None:
     elif isinstance(parsed, list):  # (c): invalid, reported with the key at fault
         tally.invalid[INGRESS_APP] += 1
         assert isinstance(status, ops.BlockedStatus), status
-        assert status.message.startswith(f"{workload} {parsed[0].key}: "), status
+        said = f"bad ingress data from the workload's charm: {workload} {parsed[0].key}: "
+        assert status.message.startswith(said), status
         assert outcome.owned == {}, "nothing is served from an unusable request"
     elif parsed.model != world.MODEL:  # (e) it says it lives in another model
         tally.lies[LIE_OTHER_MODEL] += 1
@@ -313,13 +314,17 @@ def test_gateway_answer_databag(raw: dict[str, str]) -> None:
     status = outcome.out.unit_status
     parsed = decode(ProviderData, raw)
     if parsed is None:
-        assert status == WAITING_FOR_GATEWAY
+        expected = waiting_for_gateway("gateway-api-integrator")
+        assert status == ops.WaitingStatus(expected.message)
     elif isinstance(parsed, DataError):  # (c)
         tally.invalid["configurator/gateway-route-provider"] += 1
-        assert status == ops.BlockedStatus(str(parsed))
-        assert f"field '{parsed.field}'" in status.message
+        assert isinstance(status, ops.BlockedStatus), status
+        assert status.message.startswith(
+            f"unreadable gateway-route data from the gateway gateway-api-integrator: "
+            f"field '{parsed.field}': {parsed.message}"
+        ), status
     else:
-        assert not status.message.startswith("gateway-route: "), status
+        assert not status.message.startswith("unreadable gateway-route data"), status
         if parsed.accepted_for(world.HOST) is not None:
             route = ("HTTPRoute", world.MODEL, world.WORKLOAD)
             assert route in outcome.owned, "an accepted hostname is routed"

@@ -292,9 +292,26 @@ def test_invalid_config_names_the_option_and_the_fix(raw, option):
             },
             waiting(
                 "waiting for the certificates of a.example.com and new certificates of "
-                "b.example.com (revoked or renewed; the old ones are served until they arrive) "
+                "b.example.com (renewed; the old ones are served until they arrive) "
                 "and the gateway address"
             ),
+        ),
+        (
+            {
+                "problems": [],
+                "certificates": (["a.example.com", "b.example.com"], ["b.example.com"]),
+                "revoked": {"a.example.com", "b.example.com"},
+                "addresses": ["10.0.0.1"],
+                "served": 2,
+            },
+            waiting(
+                "waiting for replacements of the revoked certificates of a.example.com, "
+                "b.example.com (the old ones are served until they arrive)"
+            ),
+        ),
+        (
+            {"problems": ["p1", "p2", "p3", "p4"], "addresses": [], "served": 0},
+            blocked("p1; p2; and 2 more problem(s), shown once these are fixed"),
         ),
         (
             {"problems": [], "certificates": ([], []), "addresses": [], "served": 1},

@@ -122,9 +122,9 @@ def test_non_leader_is_standby_and_touches_nothing(flow, kube):
     [
         (
             {"external-hostname": "Bad_Host"},
-            "config external-hostname='Bad_Host' must be lowercase",
+            "this charm's config external-hostname='Bad_Host' must be lowercase",
         ),
-        ({"hsts-max-age": -5}, "config hsts-max-age='-5' must be a whole number"),
+        ({"hsts-max-age": -5}, "this charm's config hsts-max-age='-5' must be a whole number"),
     ],
 )
 def test_invalid_config_is_blocked_without_touching_kubernetes(flow, kube, config, message):
@@ -147,8 +147,8 @@ def test_no_gateway_class_is_blocked(flow, kube):
     kube.ensure_namespace("infra")
     out = flow.run(flow.ctx.on.config_changed(), flow.state())
     assert out.unit_status == ops.BlockedStatus(
-        "no GatewayClass in the cluster: install a Gateway API controller, "
-        "then run: juju config gateway gateway-class=<name>"
+        "no GatewayClass in the cluster: the cluster's administrator must install a Gateway "
+        "API controller; on Canonical K8s run: sudo k8s enable gateway"
     )
     assert kube.get("Gateway", "gateway", "infra") is None
 
@@ -157,7 +157,8 @@ def test_two_gateway_classes_are_blocked_listing_them(flow, cluster):
     cluster.add_class("istio")
     out = flow.run(flow.ctx.on.config_changed(), flow.state())
     assert out.unit_status == ops.BlockedStatus(
-        "several GatewayClasses (cilium, istio); run: juju config gateway gateway-class=<name>"
+        "several GatewayClasses (cilium, istio): this charm's config must choose one; "
+        "run: juju config gateway gateway-class=<name>"
     )
 
 
@@ -170,8 +171,8 @@ def test_configured_gateway_class_is_used_among_several(flow, cluster):
 def test_configured_gateway_class_that_does_not_exist_is_blocked(flow, cluster):
     out = flow.run(flow.ctx.on.config_changed(), flow.state(config={"gateway-class": "nginx"}))
     assert out.unit_status == ops.BlockedStatus(
-        "GatewayClass 'nginx' not found (available: cilium); "
-        "run: juju config gateway gateway-class=<name>"
+        "this charm's config gateway-class='nginx' names no GatewayClass of the cluster "
+        "(available: cilium); run: juju config gateway gateway-class=cilium"
     )
 
 
@@ -201,8 +202,9 @@ def test_unowned_gateway_with_our_name_is_left_alone_and_blocked(flow, cluster):
     out = flow.changed(flow.state(flow.route(1, "shop", ["shop.example.com"])), 1)
     assert cluster.gateway() == theirs
     assert out.unit_status == ops.BlockedStatus(
-        "Gateway infra/gateway exists and is not managed by gateway: delete or rename it "
-        "(kubectl), or deploy this charm under another application name"
+        "Gateway infra/gateway exists and is not managed by gateway: its owner must delete or "
+        "rename it (or deploy this charm under another name); if stale, run: "
+        "kubectl -n infra delete gateway gateway"
     )
     assert cluster.writes() == 0
     assert not out.get_relation(1).local_app_data

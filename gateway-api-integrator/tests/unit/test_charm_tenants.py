@@ -151,7 +151,7 @@ def test_external_hostname_cannot_take_a_tenants_hostname(flow, cluster, answer)
     out = flow.changed(flow.with_config(served, external_hostname=HOST))
 
     assert out.unit_status == ops.BlockedStatus(
-        f"external-hostname {HOST} is already served for namespace shop: "
+        f"this charm's config external-hostname={HOST} is already served for namespace shop: "
         "choose another, or release it there first; "
         "run: juju config gateway external-hostname=<another DNS name>"
     )

@@ -224,7 +224,8 @@ def test_revoked_and_expired_certificates_are_not_served():
         "b.example.com": RefusalReason.PENDING_CERTIFICATE,
     }
     assert result.status.message.startswith(
-        "waiting for the certificates of a.example.com, b.example.com"
+        "waiting for the certificates of b.example.com and replacements of the revoked "
+        "certificates of a.example.com"
     )
 
 
@@ -518,6 +519,64 @@ def test_a_released_hostname_goes_only_to_a_claimant_the_policy_allows():
 def test_a_bad_policy_entry_is_named_with_the_fix():
     result = judged(config={"hostname-policy": "shop.example.com=shop,oops"})
     assert result.status.is_blocked
-    assert result.status.message.startswith("config hostname-policy='oops' must be")
+    assert result.status.message.startswith("this charm's config hostname-policy='oops' must be")
     assert "run: juju config gateway hostname-policy=" in result.status.message
     assert result.objects is None
+
+
+# ----- what the status tells the operator --------------------------------------------------
+
+
+def test_a_broken_request_ends_with_the_refresh_of_that_configurator():
+    broken = RouteRequest(1, "shop-route", DataError("hostnames", "is missing"))
+    result = plan(observed(broken))
+    assert result.status.message.endswith(
+        "its operator must fix or upgrade it: juju refresh shop-route"
+    )
+
+
+def test_a_broken_cross_model_request_names_the_model_to_refresh_it_in():
+    remote = "remote-" + "ab" * 16
+    broken = RouteRequest(
+        1, remote, DataError("hostnames", "is missing"), databag={"namespace": '"shop"'}
+    )
+    result = plan(observed(broken))
+    assert result.status.message.endswith(
+        "its operator must fix or upgrade it, in model shop: juju refresh <configurator>"
+    )
+    assert f"juju refresh {remote}" not in result.status.message
+
+
+def test_a_configurator_speaking_a_newer_version_asks_to_upgrade_this_charm():
+    newer = DataError("version", "2 is newer than 1; upgrade this charm", newer=True)
+    result = plan(observed(RouteRequest(1, "shop-route", newer)))
+    assert result.status.message.endswith(f"run: juju refresh {APP}")
+
+
+def test_an_impostor_is_refused_with_the_command_that_ends_its_relation():
+    result = judged(claim(7, "shop", ["shop.example.com"], model=BLOG_UUID))
+    assert result.status.message.endswith("or run: juju remove-relation 7")
+
+
+def test_a_revoked_certificate_is_refused_as_revoked_to_its_configurator():
+    certificates = Certificates(
+        related=True, offered=(issued("a.example.com", revoked=True),), private_key="KEY"
+    )
+    result = plan(
+        observed(
+            request(1, "shop", ["a.example.com"]),
+            config={"enforce-https": True},
+            certificates=certificates,
+        )
+    )
+    (refusal,) = result.answers[1].refused
+    assert "was revoked; its replacement has not arrived yet" in refusal.message
+
+
+def test_many_gateway_classes_are_named_up_to_three_and_counted():
+    classes = tuple({**CLASS, "metadata": {"name": name}} for name in ("a", "b", "c", "d", "e"))
+    result = plan(observed(state=Cluster(listing=listing(), gateway_classes=classes)))
+    assert result.status.message == (
+        "several GatewayClasses (a, b, c and 2 more): this charm's config must choose one; "
+        f"run: juju config {APP} gateway-class=<name>"
+    )

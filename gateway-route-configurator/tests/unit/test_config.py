@@ -75,7 +75,9 @@ def test_invalid_config_names_option_value_and_reason(
 def test_long_bad_value_is_cut_in_the_message() -> None:
     error = ConfigProblem("paths", "/" + "x" * 100, "is bad", "juju config route paths=/")
 
-    assert str(error) == f"config paths='/{'x' * 38}…' is bad; run: juju config route paths=/"
+    assert str(error) == (
+        f"this charm's config paths='/{'x' * 38}…' is bad; run: juju config route paths=/"
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,13 +85,13 @@ def test_long_bad_value_is_cut_in_the_message() -> None:
     [
         (
             {"hostname": "Shop.example.com"},
-            "config hostname='Shop.example.com' must be lowercase; "
+            "this charm's config hostname='Shop.example.com' must be lowercase; "
             "run: juju config gateway-route-configurator "
             "hostname=<a DNS name like app.example.com>",
         ),
         (
             {"paths": "api"},
-            "config paths='api' must start with \"/\"; "
+            "this charm's config paths='api' must start with \"/\"; "
             "run: juju config gateway-route-configurator paths=/,/api",
         ),
     ],

@@ -90,7 +90,8 @@ def test_ingress_relation_removal_deletes_everything_owned(world) -> None:
     assert owned(world) == []
     assert world.request_of(out) == {}
     assert out.unit_status == testing.BlockedStatus(
-        "no workload: run `juju integrate <workload> gateway-route-configurator`"
+        "no workload: integrate one from this model; "
+        "run: juju integrate <workload> gateway-route-configurator"
     )
 
 
@@ -103,7 +104,9 @@ def test_gateway_relation_removal_deletes_routes_and_wipes_the_url(world) -> Non
     assert world.routes() == {}
     assert world.url(out) is None
     assert out.unit_status == testing.BlockedStatus(
-        "no gateway: run `juju integrate gateway-route-configurator gateway-api-integrator`"
+        "no gateway: integrate one in this model, or the gateway's offer from its own model; "
+        "run: juju integrate gateway-route-configurator "
+        "<gateway app | [<controller>:]<owner>/<model>.<offer>>"
     )
 
 
@@ -149,7 +152,9 @@ def test_bad_ingress_data_blocks_but_keeps_serving(world) -> None:
     out = world.run(state)
 
     assert out.unit_status == testing.BlockedStatus(
-        'catalogue port: must be an integer from 1 to 65534, got "80" (a string)'
+        "bad ingress data from the workload's charm: catalogue port: must be an integer from "
+        '1 to 65534, got "80" (a string); its owner must fix it, then run: '
+        "juju refresh catalogue"
     )
     # Like a config typo: nothing that was serving is torn down because of one bad value.
     assert {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)} == before
@@ -171,7 +176,9 @@ def test_bad_gateway_answer_blocks_but_keeps_routes_and_url(world) -> None:
     out = world.run(state)
 
     assert isinstance(out.unit_status, testing.BlockedStatus)
-    assert out.unit_status.message.startswith("gateway-route: field 'version'")
+    assert out.unit_status.message.startswith(
+        "unreadable gateway-route data from the gateway gateway-api-integrator: field 'version'"
+    )
     assert {name: world.kube.get(*name.split("/"), "shop") for name in owned(world)} == before
     assert world.url(out) == "https://catalogue.example.com/"
 
@@ -184,8 +191,9 @@ def test_workload_in_another_model_is_blocked(world) -> None:
     out = world.run(world.state(ingress, world.gateway_route(None)))
 
     assert out.unit_status == testing.BlockedStatus(
-        "workload catalogue is in model elsewhere, not shop: "
-        "deploy gateway-route-configurator in model elsewhere"
+        "workload catalogue is in model elsewhere, not shop: gateway-route-configurator "
+        "cannot serve it; deploy a configurator there: "
+        "juju deploy gateway-route-configurator --trust -m elsewhere"
     )
 
 
@@ -193,7 +201,9 @@ def test_no_gateway_relation_keeps_only_the_service(world) -> None:
     out = world.run(world.state(world.ingress()))
 
     assert out.unit_status == testing.BlockedStatus(
-        "no gateway: run `juju integrate gateway-route-configurator gateway-api-integrator`"
+        "no gateway: integrate one in this model, or the gateway's offer from its own model; "
+        "run: juju integrate gateway-route-configurator "
+        "<gateway app | [<controller>:]<owner>/<model>.<offer>>"
     )
     assert owned(world) == ["Service/catalogue-8080"]
 
@@ -265,6 +275,7 @@ def test_unowned_route_with_our_name_is_left_alone_and_named(world) -> None:
     assert world.kube.get("HTTPRoute", "catalogue", "shop") == theirs
     assert out.unit_status == testing.BlockedStatus(
         "HTTPRoute shop/catalogue exists and is not managed by gateway-route-configurator: "
-        "delete or rename it (kubectl), or deploy this charm under another application name"
+        "its owner must delete or rename it (or deploy this charm under another name); "
+        "if stale, run: kubectl -n shop delete httproute catalogue"
     )
     assert world.url(out) is None

@@ -107,7 +107,8 @@ def test_unknown_keys_are_ignored():
         ({"namespace": "shop"}, "namespace", "not valid JSON"),
         ({"namespace": ""}, "namespace", "not valid JSON"),
         ({"namespace": "NaN"}, "namespace", "not valid JSON"),
-        ({"namespace": "[" * 100_000}, "namespace", "not valid JSON"),
+        ({"namespace": "[" * 100_000}, "namespace", "JSON nested too deeply to decode"),
+        ({"namespace": "[" * 50_000 + "]" * 50_000}, "namespace", "nested too deeply"),
         ({"namespace": "null"}, "namespace", "valid string"),
         ({"namespace": "42"}, "namespace", "valid string"),
         ({"namespace": '{"name": "shop"}'}, "namespace", "got an object"),
@@ -310,3 +311,17 @@ def test_provider_data_survives_encode_decode():
         ],
     )
     assert decode(ProviderData, encode(data)) == data
+
+
+def test_a_newer_version_says_the_reader_is_the_one_to_upgrade():
+    error = decode(RequirerData, requirer_bag(version="2"))
+
+    assert isinstance(error, DataError)
+    assert error.newer
+
+
+def test_a_bad_field_does_not_claim_a_newer_version():
+    error = decode(RequirerData, requirer_bag(namespace='"Shop"'))
+
+    assert isinstance(error, DataError)
+    assert not error.newer

@@ -7,6 +7,8 @@ import pytest
 from ops import testing
 
 from ingress_v2 import IngressDataError, IngressRequest, UnitAddress
+from ingress_v2.databags import parse_app_databag, parse_unit_databag
+from ingress_v2.errors import describe_value
 
 GOOD_APP = {"model": '"shop"', "name": '"catalogue"', "port": "8080"}
 URL = "https://catalogue.example.com/"
@@ -47,6 +49,12 @@ MALFORMED_APP = [
     pytest.param(_with("port", None), "port", "is required", id="missing-port"),
     pytest.param(_with("model", "shop"), "model", "JSON-encoded", id="model-not-json"),
     pytest.param(_with("port", "eighty"), "port", "JSON-encoded", id="port-not-json"),
+    pytest.param(
+        _with("port", "[" * 50_000 + "]" * 50_000),
+        "port",
+        "nested too deeply",
+        id="port-50000-deep",
+    ),
     pytest.param(_with("port", "0"), "port", "got 0 (a number)", id="port-0"),
     pytest.param(_with("port", "65535"), "port", "got 65535 (a number)", id="port-65535"),
     pytest.param(_with("port", "-1"), "port", "got -1 (a number)", id="port-negative"),
@@ -382,3 +390,33 @@ def test_unreadable_unit_databag_is_a_unit_problem(
     assert request.units == []
     assert [(p.databag, p.key) for p in request.unit_problems] == [("catalogue/0", None)]
     assert "unreadable" in str(request.unit_problems[0])
+
+
+# ----- JSON nested past the decoder's recursion limit ----------------------------------------
+
+DEEP = "[" * 50_000 + "]" * 50_000
+"""Valid JSON that json.loads cannot decode: it raises RecursionError, not ValueError."""
+
+
+def test_a_too_deeply_nested_value_is_not_reported_as_unencoded():
+    problems = parse_app_databag(_with("model", DEEP), relation="ingress:1", databag="catalogue")
+
+    assert isinstance(problems, list)
+    assert problems[0].key == "model"
+    assert problems[0].reason.startswith("is JSON nested too deeply to decode")
+    assert "JSON-encoded" not in problems[0].reason
+
+
+def test_a_too_deeply_nested_unit_value_is_named_as_such():
+    error = parse_unit_databag({"host": DEEP}, relation="ingress:1", unit="catalogue/0")
+
+    assert isinstance(error, IngressDataError)
+    assert "nested too deeply" in str(error)
+
+
+def test_a_value_too_deep_to_encode_again_is_described_without_raising():
+    value: list = []
+    for _ in range(100_000):  # deeper than json.dumps can recurse
+        value = [value]
+
+    assert describe_value(value) == "a deeply nested value (a list)"

@@ -31,6 +31,8 @@ class GatewayFacts:
     features: tuple[str, ...] | None = None
     """What the controller advertises; None when it says nothing."""
     certificates_related: bool = True
+    revoked: frozenset[str] = frozenset()
+    """Hostnames whose certificate the TLS provider revoked; a replacement is requested."""
 
     def addresses_for(self, parents: Sequence[ParentRef]) -> list[str]:
         """The main Gateway's addresses, then those of further Gateways `parents` use."""
@@ -83,7 +85,10 @@ def _for(claim: Claim, refusal: Refused) -> Refused:
 def refusal_answer(impostor: Impostor, gateway: GatewayFacts) -> ProviderData:
     """Everything an impostor asked for, refused, with why."""
     claim = impostor.claim
-    fix = "the configurator must be deployed in the model whose namespace it claims"
+    fix = (
+        "the configurator must be deployed in the model whose namespace it claims: "
+        f"juju deploy gateway-route-configurator --trust -m {claim.namespace}"
+    )
     refused = [
         Refused(
             hostname=hostname,
@@ -125,8 +130,11 @@ def _pending_certificate(hostname: str, gateway: GatewayFacts) -> Refused:
                 f"juju integrate {gateway.name}:certificates <a tls-certificates provider>"
             ),
         )
-    return Refused(
-        hostname=hostname,
-        reason=RefusalReason.PENDING_CERTIFICATE,
-        message=f"HTTPS is enforced and the certificate for {hostname} has not arrived yet",
-    )
+    if hostname in gateway.revoked:
+        message = (
+            f"HTTPS is enforced and the certificate for {hostname} was revoked; its replacement "
+            "has not arrived yet"
+        )
+    else:
+        message = f"HTTPS is enforced and the certificate for {hostname} has not arrived yet"
+    return Refused(hostname=hostname, reason=RefusalReason.PENDING_CERTIFICATE, message=message)

@@ -18,6 +18,7 @@ from integrator.plan.answers import GatewayFacts, answer, refusal_answer
 from integrator.plan.arbitration import Arbitration, Rules, Tenancy, arbitrate, tenant_serving
 from integrator.plan.certificates import Issued, revoked_in_service, usable
 from integrator.plan.claims import (
+    BrokenRequest,
     Claim,
     NamespaceCheck,
     Requests,
@@ -34,7 +35,7 @@ from integrator.plan.controller import (
     listener_set_support,
 )
 from integrator.plan.gateway_class import choose_gateway_class
-from integrator.plan.identity import namespace_problem, requester
+from integrator.plan.identity import cross_model, namespace_problem, requester
 from integrator.plan.layout import Layout, build_layout
 from integrator.plan.snapshot import OWNED_KINDS, Cluster, Observed, RouteRequest
 from integrator.plan.status import controller_report, integrate_certificates, leader_status
@@ -51,6 +52,7 @@ from reconcile.status import (
     blocked,
     gateway_api_missing,
     not_owned,
+    short,
 )
 
 ROUTE_RELATION = "gateway-route"
@@ -159,9 +161,9 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
         # First claimant keeps it: nothing changes until the operator picks another name.
         return Plan(
             blocked(
-                f"external-hostname {config.external_hostname} is already served for namespace "
-                f"{tenant}: choose another, or release it there first; run: "
-                f"juju config {app} external-hostname=<another DNS name>"
+                f"this charm's config external-hostname={config.external_hostname} is already "
+                f"served for namespace {tenant}: choose another, or release it there first; "
+                f"run: juju config {app} external-hostname=<another DNS name>"
             )
         )
     certificates = observed.certificates
@@ -170,7 +172,8 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
         return Plan(
             blocked(
                 f"unreadable data on {CERTIFICATES_RELATION} from the TLS provider "
-                f"({certificates.problem}): check or replace the provider"
+                f"({short(certificates.problem)}): its operator must fix it, or replace it: "
+                f"juju remove-relation {app}:{CERTIFICATES_RELATION} <provider>"
             )
         )
     kept = [c for b in requests.broken for c in kept_claims(b, tenancy, config.external_hostname)]
@@ -223,6 +226,8 @@ class _Tls:
     """Of those, hostnames still served from the Secret they had (replacement on its way)."""
     renew: bool = False
     """The provider revoked a certificate we serve: request replacements now."""
+    revoked: frozenset[str] = frozenset()
+    """Awaited hostnames whose certificate the provider revoked."""
 
 
 def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
@@ -262,6 +267,8 @@ def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
         awaited=tuple(sorted(hostnames - fresh)),
         kept=tuple(kept),
         renew=_renew(certificates.offered, stored),
+        revoked=frozenset(i.hostname for i in certificates.offered if i.revoked)
+        & (hostnames - fresh),
     )
 
 
@@ -345,6 +352,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         },
         features=tuple(sorted(features)) if features else None,
         certificates_related=observed.certificates.related,
+        revoked=tls.revoked,
     )
     # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout); any
     # other foreign object means our layout is incomplete, so answers stay as they were.
@@ -355,6 +363,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         _Health(
             not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
             certificates=(tls.awaited, tls.kept),
+            revoked=tls.revoked,
             verdicts=verdicts,
             gateway=inputs.controller.gateway(),
             redirects=_redirect_health(listing, layout),
@@ -405,6 +414,8 @@ class _Health:
     not_owned: Sequence[str]
     certificates: tuple[Sequence[str], Sequence[str]]
     """(hostnames awaiting a certificate, those of them still served from their old one)."""
+    revoked: frozenset[str]
+    """Of those, hostnames whose certificate the provider revoked."""
     verdicts: Mapping[str | None, Verdict]
     """The controller's verdict on each served hostname (None: the bare address)."""
     gateway: Verdict
@@ -418,19 +429,38 @@ def _verdicts(inputs: _Inputs, layout: Layout) -> dict[str | None, Verdict]:
     return {hostname: controller.hostname(layout.specs, hostname) for hostname in hostnames}
 
 
-def _stranger(application: str, dialect: str) -> str:
+def _broken(request: BrokenRequest, app: str) -> str:
+    """A configurator's data we cannot read: what, and whose charm to fix or upgrade.
+
+    Across models Juju names it `remote-<uuid>` here: its own model (its namespace) is named.
+    """
+    who = requester(request.application, request.namespace, None)
+    said = f"invalid {ROUTE_RELATION} data from {who}: {request.error.field}: "
+    said += request.error.message
+    if request.error.newer:
+        return f"{said}; run: juju refresh {app}"
+    if cross_model(request.application):
+        where = f"in model {request.namespace}" if request.namespace else "in its model"
+        return f"{said}; its operator must fix or upgrade it, {where}: juju refresh <configurator>"
+    return f"{said}; its operator must fix or upgrade it: juju refresh {request.application}"
+
+
+def _stranger(application: str, dialect: str, relation_id: int) -> str:
     """A requester speaking Canonical's gateway-route: what it is and what to do instead.
 
     Canonical's gateway speaks v1 from its track 1 on; a v0 requester (their retired
     configurator) is answered by nothing Canonical ships now.
     """
-    ours = "replace it with this project's gateway-route-configurator"
+    ours = f"replace it with this project's gateway-route-configurator; {_remove(relation_id)}"
+    said = f"{application} speaks {dialect}, not this gateway's {ROUTE_RELATION}"
     if dialect.endswith("v0"):
-        return f"{application} speaks {dialect}, not this gateway's {ROUTE_RELATION}: {ours}"
-    return (
-        f"{application} speaks {dialect}, not this gateway's {ROUTE_RELATION}: relate it to "
-        f"Canonical's gateway-api-integrator (track 1), or {ours}"
-    )
+        return f"{said}: {ours}"
+    return f"{said}: relate it to Canonical's gateway-api-integrator (track 1), or {ours}"
+
+
+def _remove(relation_id: int) -> str:
+    """The command that ends one relation, whatever Juju calls the other side here."""
+    return f"or run: juju remove-relation {relation_id}"
 
 
 def _redirect_health(listing: Listing, layout: Layout) -> RouteHealth:
@@ -448,22 +478,24 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
     if health.not_owned:
         problems.append(not_owned(health.not_owned, app).message)
     if config.enforce_https and not observed.certificates.related:
-        problems.append(f"enforce-https needs certificates; run: {integrate_certificates(app)}")
-    problems.extend(
-        f"invalid {ROUTE_RELATION} data from "
-        f"{requester(request.application, request.namespace, None)}: "
-        f"{request.error.field}: {request.error.message}"
-        for request in requests.broken
-    )
+        problems.append(
+            "this charm's config enforce-https=true needs a TLS provider; "
+            f"run: {integrate_certificates(app)}"
+        )
+    problems.extend(_broken(request, app) for request in requests.broken)
     problems.extend(
         f"{ROUTE_RELATION} from {_who(item.claim)} refused: it {item.problem}; a requester may "
-        "claim only its own model's namespace"
+        "claim only its own model's namespace: its operator must move it, "
+        f"{_remove(item.claim.relation_id)}"
         for item in requests.impostors
     )
-    problems.extend(_stranger(item.application, item.dialect) for item in requests.strangers)
+    problems.extend(
+        _stranger(item.application, item.dialect, item.relation_id) for item in requests.strangers
+    )
     return leader_status(
         problems=problems,
         certificates=health.certificates,
+        revoked=health.revoked,
         addresses=facts.addresses,
         served=len({s.hostname for s in layout.specs if s.hostname and s.tenant}),
         unaddressed=[name for name, found in facts.other_gateways.items() if not found],

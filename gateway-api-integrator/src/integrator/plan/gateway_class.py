@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 
 from integrator.plan.config import Config
-from reconcile import Status, blocked
+from reconcile import Status, blocked, some
+from reconcile.status import ENABLE_GATEWAY
 
 
 def class_names(classes: Sequence[dict]) -> list[str]:
@@ -20,20 +21,22 @@ def choose_gateway_class(
     unsettle it.
     """
     names = class_names(classes)
-    fix = f"juju config {app} gateway-class=<name>"
-    if config.gateway_class:
-        if config.gateway_class in names:
-            return config.gateway_class
-        return blocked(
-            f"GatewayClass {config.gateway_class!r} not found "
-            f"(available: {', '.join(names) or 'none'}); run: {fix}"
-        )
-    if in_use in names:
-        return str(in_use)
-    if len(names) == 1:
-        return names[0]
+    if config.gateway_class in names or (not config.gateway_class and in_use in names):
+        return str(config.gateway_class or in_use)
     if not names:
         return blocked(
-            f"no GatewayClass in the cluster: install a Gateway API controller, then run: {fix}"
+            "no GatewayClass in the cluster: the cluster's administrator must install a Gateway "
+            f"API controller; {ENABLE_GATEWAY}"
         )
-    return blocked(f"several GatewayClasses ({', '.join(names)}); run: {fix}")
+    config_fix = f"juju config {app} gateway-class={names[0] if len(names) == 1 else '<name>'}"
+    if config.gateway_class:
+        return blocked(
+            f"this charm's config gateway-class={config.gateway_class!r} names no GatewayClass "
+            f"of the cluster (available: {some(names)}); run: {config_fix}"
+        )
+    if len(names) == 1:
+        return names[0]
+    return blocked(
+        f"several GatewayClasses ({some(names)}): this charm's config must choose one; "
+        f"run: {config_fix}"
+    )

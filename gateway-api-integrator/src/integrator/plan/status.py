@@ -4,11 +4,12 @@ Active means the controller reports traffic flowing for every hostname served; a
 not programmed yet is Waiting, anything it refused is Blocked with its own reason.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from gateway_route import ServingState
 from integrator.plan.controller import Verdict, fix_for
+from integrator.plan.objects import redirect_route_name
 from kube_objects.route_health import RouteHealth
 from reconcile import Status, active, blocked, some, waiting
 
@@ -17,7 +18,7 @@ def integrate_certificates(app: str) -> str:
     """The command that gives the gateway certificates."""
     return (
         f"juju integrate {app}:certificates "
-        "<a tls-certificates provider, e.g. self-signed-certificates>"
+        "<a tls-certificates provider or its offer, e.g. self-signed-certificates>"
     )
 
 
@@ -59,6 +60,16 @@ def _hostnames_report(
     return refused, awaited
 
 
+def _redirect_refused(rejected: str, app: str, namespace: str) -> str:
+    """The controller refused a redirect route: its words, and where to read the rest."""
+    words = rejected.split(" ")
+    route = words[1] if len(words) > 1 and words[0] == "HTTPRoute" else redirect_route_name(app)
+    return (
+        f"plain-HTTP redirect: {rejected}; the gateway's operator must look at what the "
+        f"controller reports: kubectl -n {namespace} describe httproute {route}"
+    )
+
+
 def controller_report(
     verdicts: Mapping[str | None, Verdict],
     gateway: Verdict,
@@ -82,7 +93,7 @@ def controller_report(
     else:
         refused, awaited = _hostnames_report(verdicts, app, namespace)
     if redirects.rejected:
-        refused.append(f"plain-HTTP redirect: {redirects.rejected}")
+        refused.append(_redirect_refused(redirects.rejected, app, namespace))
     elif redirects.waiting and not awaited:
         awaited.append(f"the plain-HTTP redirect ({redirects.waiting})")
     return ControllerReport(
@@ -90,10 +101,39 @@ def controller_report(
     )
 
 
+MAX_REFUSALS = 2
+"""Blocked reasons shown in full; the rest are counted (every one is logged)."""
+
+
+def _certificates_awaited(
+    pending: Sequence[str], kept: Sequence[str], revoked: Collection[str]
+) -> list[str]:
+    """What is awaited of the TLS provider, naming up to three hostnames per kind and a count.
+
+    A revoked certificate is named as such: its replacement was requested at once.
+    """
+    awaited = []
+    replaced = [h for h in pending if h in revoked]
+    first = [h for h in pending if h not in kept and h not in revoked]
+    renewed = [h for h in kept if h not in revoked]
+    if first:
+        awaited.append(f"the certificates of {some(first)}")
+    if renewed:
+        awaited.append(
+            f"new certificates of {some(renewed)} (renewed; the old ones are served until they "
+            "arrive)"
+        )
+    if replaced:
+        still = " (the old ones are served until they arrive)" if set(replaced) & set(kept) else ""
+        awaited.append(f"replacements of the revoked certificates of {some(replaced)}{still}")
+    return awaited
+
+
 def leader_status(
     *,
     problems: Sequence[str],
     certificates: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    revoked: Collection[str] = (),
     addresses: Sequence[str],
     served: int,
     unaddressed: Sequence[str] = (),
@@ -103,28 +143,24 @@ def leader_status(
     """Blocked beats Waiting beats Active; every message says what to do or what is awaited.
 
     `certificates`: hostnames awaiting a certificate, and which of them are still served from
-    their old one. `unaddressed`: further Gateways (clusters without ListenerSet) that have no
-    address yet.
+    their old one. `revoked`: hostnames whose certificate the provider revoked.
+    `unaddressed`: further Gateways (clusters without ListenerSet) that have no address yet.
     `note`: a fact the operator should know while serving (e.g. ListenerSets not used).
     """
     report = controller or ControllerReport()
     refusals = [*problems, *([report.refused] if report.refused else [])]
     if refusals:
-        return blocked("; ".join(refusals))
-    awaited = []
+        shown = refusals[:MAX_REFUSALS]
+        if len(refusals) > MAX_REFUSALS:
+            rest = len(refusals) - MAX_REFUSALS
+            shown.append(f"and {rest} more problem(s), shown once these are fixed")
+        return blocked("; ".join(shown))
     pending, kept = certificates
-    first = [h for h in pending if h not in kept]
-    if first:
-        awaited.append(f"the certificates of {some(first)}")
-    if kept:
-        awaited.append(
-            f"new certificates of {some(list(kept))} (revoked or renewed; the old ones are "
-            "served until they arrive)"
-        )
+    awaited = _certificates_awaited(pending, kept, revoked)
     if not addresses and report.gateway_programmed:
         awaited.append("the gateway address")
     if unaddressed:
-        awaited.append(f"the address of Gateway {', '.join(unaddressed)}")
+        awaited.append(f"the address of Gateway {some(list(unaddressed))}")
     if report.awaited:
         awaited.append(report.awaited)
     if awaited:

@@ -54,8 +54,13 @@ def _ancestors(policy: Mapping | None) -> list[Mapping]:
     return [entry for entry in entries if isinstance(entry, Mapping)]
 
 
-def _verdict(policy: Mapping | None, gateways: Sequence[tuple[str, str]]) -> Status | None:
-    """None when every Gateway we attach to accepted the policy with resolved references."""
+def _verdict(
+    policy: Mapping | None, gateways: Sequence[tuple[str, str]], describe: str
+) -> Status | None:
+    """None when every Gateway we attach to accepted the policy with resolved references.
+
+    `describe`: the command that shows the controller's whole story about our policy.
+    """
     generation = read.generation(policy)
     for namespace, name in gateways:
         where = f"BackendTLSPolicy on Gateway {namespace}/{name}"
@@ -74,7 +79,8 @@ def _verdict(policy: Mapping | None, gateways: Sequence[tuple[str, str]]) -> Sta
             if condition is not None and condition.false:
                 return blocked(
                     f"the gateway's controller refused {where}: {condition.describe()}; "
-                    "check the CA sent on receive-ca-cert and the workload's certificate"
+                    f"the workload's certificate must be signed by the CA on {CA_RELATION}, "
+                    f"see: {describe}"
                 )
             if condition is None or not condition.true or read.stale(condition, generation):
                 return waiting(f"waiting for the gateway's controller to accept {where}")
@@ -95,20 +101,22 @@ def backend_tls(
 ) -> BackendTls:
     """Plan TLS to the backend. `ca` None: no `receive-ca-cert` relation."""
     policy_name, ca_name = names(route_name)
+    gateway = answer.gateway_name if answer is not None else "<gateway>"
     if not listing.serves("BackendTLSPolicy"):
         return BackendTls(
             problem=blocked(
                 "workload asks for scheme https, but this cluster has no BackendTLSPolicy "
                 "(Gateway API v1.4+): the cluster's administrator must install it, or the "
-                "workload must serve http"
+                "workload's charm must serve http"
             )
         )
     if not _supported(answer, listing, policy_name):
         return BackendTls(
             problem=blocked(
                 "workload asks for scheme https, but the gateway's controller does not "
-                f"implement BackendTLSPolicy (its GatewayClass does not list {FEATURE_BACKEND_TLS}"
-                "): use a controller that does, or have the workload serve http"
+                f"implement {FEATURE_BACKEND_TLS}: the workload's charm must serve http, or the "
+                "gateway's operator pick a GatewayClass that does: "
+                f"juju config {gateway} gateway-class=<name>"
             )
         )
     if ca is None:
@@ -132,7 +140,8 @@ def backend_tls(
         ),
     )
     stored = listing.of("BackendTLSPolicy").get(policy_name)
-    return BackendTls(objects=objects, verdict=_verdict(stored, gateways))
+    describe = f"kubectl -n {namespace} describe backendtlspolicy {policy_name}"
+    return BackendTls(objects=objects, verdict=_verdict(stored, gateways, describe))
 
 
 _UNKNOWN = read.Condition("Accepted", "Unknown")
