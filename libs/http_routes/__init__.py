@@ -8,7 +8,7 @@ Reference: docs/reference/gateway-route-configurator.md ("Route semantics").
 from http_routes.backend_tls import CA_KEY, backend_tls_policy, ca_config_map
 from http_routes.paths import MAX_PATH_LENGTH, nest_path, normalise_path
 from http_routes.routes import Attachment, Backend, desired_routes, parent_ref
-from http_routes.service import backend_service, service_name
+from http_routes.service import backend_service, pod_selector, service_name
 
 __version__ = "1.0.0"
 
@@ -24,5 +24,6 @@ __all__ = [
     "nest_path",
     "normalise_path",
     "parent_ref",
+    "pod_selector",
     "service_name",
 ]

@@ -1,5 +1,6 @@
 """The ClusterIP Service an HTTPRoute's backendRef points at."""
 
+from collections.abc import Mapping
 from typing import Literal
 
 from kube_objects.names import dns1035_label
@@ -22,10 +23,30 @@ def service_name(application: str, port: int) -> str:
     return dns1035_label(f"{application}-{port}")
 
 
+def pod_selector(application: str, juju_service: Mapping[str, str] | None) -> dict[str, str]:
+    """How the application's pods are selected: as Juju's own `<application>` Service does.
+
+    Models made by older Juju label pods `juju-app`, newer ones `app.kubernetes.io/name`;
+    copying the selector Juju gave its own Service fits either. Without that Service (or with
+    an unusable selector), the label every current Juju puts on the pods.
+    """
+    if juju_service and all(
+        isinstance(key, str) and isinstance(value, str) and key and value
+        for key, value in juju_service.items()
+    ):
+        return dict(juju_service)
+    return {WORKLOAD_SELECTOR_LABEL: application}
+
+
 def backend_service(
-    *, name: str, namespace: str, application: str, port: int, scheme: Scheme = "http"
+    *,
+    name: str,
+    namespace: str,
+    selector: Mapping[str, str],
+    port: int,
+    scheme: Scheme = "http",
 ) -> dict:
-    """A Service selecting the workload's pods, as Juju labels them, on `port`."""
+    """A Service selecting the workload's pods (see `pod_selector`) on `port`."""
     service_port: dict = {
         "name": f"tcp-{port}",
         "port": port,
@@ -40,7 +61,7 @@ def backend_service(
         "metadata": {"name": name, "namespace": namespace},
         "spec": {
             "type": "ClusterIP",
-            "selector": {WORKLOAD_SELECTOR_LABEL: application},
+            "selector": dict(selector),
             "ports": [service_port],
         },
     }

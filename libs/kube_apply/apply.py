@@ -8,7 +8,7 @@ somebody else's object is never written: it is reported instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,13 +59,15 @@ class Applier:
         kinds: Sequence[str | ResourceType],
         namespace: str,
         listing: Listing | None = None,
+        owner_reference: dict[str, str] | None = None,
     ) -> SyncReport:
         """Make the owned objects of `kinds` in `namespace` exactly `desired`.
 
         `listing` is what the observe step read (listed here when not given). Objects are
         applied in the order given (so a Secret can precede the Gateway that refers to it),
         then owned objects no longer desired are deleted. Kinds the cluster does not serve are
-        skipped. API failures are raised as `kube_objects` ApiFailures.
+        skipped. API failures are raised as `kube_objects` ApiFailures. `owner_reference`
+        (the application's StatefulSet, see `kube_apply.removal`) goes on every object.
         """
         names = [kind_name(kind) for kind in kinds]
         stray = sorted({str(obj.get("kind")) for obj in desired} - set(names))
@@ -73,6 +75,8 @@ class Applier:
             raise ValueError(f"desired objects of kinds {stray} not covered by kinds={names}")
         try:
             listing = listing or read_listing(self.client, self.owner, kinds, namespace)
+            if owner_reference is not None:
+                desired = [_owned_by(obj, owner_reference) for obj in desired]
             return self._sync(desired, names, listing)
         except API_ERRORS as error:
             raise classify(error) from error
@@ -102,21 +106,12 @@ class Applier:
                 report.deleted.append(describe(obj))
         return report
 
-    def delete_all(self, kinds: Iterable[str | ResourceType], namespace: str) -> list[str]:
-        """Delete every object we own of these kinds (application removal).
-
-        Kinds the cluster does not serve are skipped.
-        """
+    def delete(self, obj: dict) -> None:
+        """Delete one object we own (already gone is fine); failures raised as ApiFailures."""
         try:
-            listing = read_listing(self.client, self.owner, list(kinds), namespace)
-            deleted = []
-            for objects in listing.owned.values():
-                for obj in objects:
-                    self._delete(obj)
-                    deleted.append(describe(obj))
+            self._delete(obj)
         except API_ERRORS as error:
             raise classify(error) from error
-        return deleted
 
     def _delete(self, obj: dict) -> None:
         meta = obj["metadata"]
@@ -128,3 +123,9 @@ class Applier:
         except ApiError as error:
             if error.status.code != 404:  # already gone is what we wanted
                 raise
+
+
+def _owned_by(obj: dict, reference: dict[str, str]) -> dict:
+    """A copy of `obj` naming `reference` as its only owner."""
+    metadata = {**(obj.get("metadata") or {}), "ownerReferences": [dict(reference)]}
+    return {**obj, "metadata": metadata}

@@ -43,6 +43,7 @@ def read_listing(
     owned: dict[str, tuple[dict, ...]] = {}
     foreign: dict[str, frozenset[str]] = {}
     unserved: set[str] = set()
+    selectors: dict[str, dict[str, str]] = {}
     for kind in kinds:
         name = kind_name(kind)
         found = list_all(client, kind, namespace)
@@ -56,4 +57,10 @@ def read_listing(
             for o in found
             if not owner.owns(o["metadata"].get("labels"))
         )
-    return Listing(namespace, owned, foreign, frozenset(unserved))
+        if name == "Service":
+            selectors = {
+                str(o["metadata"]["name"]): dict((o.get("spec") or {}).get("selector") or {})
+                for o in found
+                if not owner.owns(o["metadata"].get("labels"))
+            }
+    return Listing(namespace, owned, foreign, frozenset(unserved), selectors)

@@ -22,6 +22,10 @@ class Listing:
     """Names of objects of each kind that exist here and are not ours."""
     unserved: frozenset[str] = frozenset()
     """Kinds listed whose API the cluster does not serve (the LIST answered 404: no CRD)."""
+    selectors: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The pod selector of each Service that is not ours, by name. Juju's own `<app>`
+    Service selects the application's pods by the labels they really carry (models made by
+    older Juju label them `juju-app`, newer ones `app.kubernetes.io/name`)."""
 
     def serves(self, kind: str) -> bool:
         """Whether the cluster serves `kind` (as far as this listing asked)."""

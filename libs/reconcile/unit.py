@@ -7,7 +7,7 @@ import ops
 from lightkube import Client
 
 from kube_apply import Applier, SyncReport
-from kube_apply.removal import remove_owned
+from kube_apply.removal import application_reference, remove_owned
 from kube_objects import ApiFailure, Listing, Owner
 from reconcile.plan import KubePlan
 from reconcile.status import Log, Status, api_failure
@@ -43,7 +43,15 @@ def sync(
         if isinstance(client, ApiFailure):
             raise client
         namespace = listing.namespace or owner.model
-        report = Applier(client, owner).sync(plan.objects, plan.kinds, namespace, listing)
+        owned = [obj for objects in listing.owned.values() for obj in objects]
+        reference = (
+            application_reference(client, owner.application, namespace, owned)
+            if plan.objects
+            else None
+        )
+        report = Applier(client, owner).sync(
+            plan.objects, plan.kinds, namespace, listing, owner_reference=reference
+        )
     except ApiFailure as failure:
         logger.error("Kubernetes API: %s (HTTP %s)", failure.message, failure.code)
         return failure
@@ -70,11 +78,24 @@ def synced(
     return True
 
 
-def remove_on_app_removal(charm: ops.CharmBase, name: str, kinds: Sequence[str]) -> None:
-    """On the remove hook, delete what the application owns, in reverse order of `kinds`.
+def leaving(charm: ops.CharmBase, event: ops.EventBase) -> bool:
+    """Whether `event` is a teardown hook of the application's last unit.
 
-    `name` is the charm's, as in its ownership labels. Only when the whole application goes,
-    not on scale-down (units still planned).
+    On removal and on `juju scale-application <app> 0` alike, the last unit runs
+    relation-departed and relation-broken, where ops no longer lists the relation: a
+    reconcile then would prune objects and withdraw URLs that still serve. Those hooks change
+    nothing; what goes with the application is the garbage collector's to delete
+    (`kube_apply.removal`). Only teardown hooks pay for the goal-state call.
+    """
+    teardown = isinstance(event, ops.RelationDepartedEvent | ops.RelationBrokenEvent)
+    return teardown and charm.app.planned_units() == 0
+
+
+def remove_on_app_removal(charm: ops.CharmBase, name: str, kinds: Sequence[str]) -> None:
+    """On the last unit's remove hook, delete what the application's StatefulSet does not hold.
+
+    `name` is the charm's, as in its ownership labels; `kinds` are deleted in reverse order.
+    Never on scale-down (units still planned); see `kube_apply.removal` for the rest.
     """
     if charm.app.planned_units() > 0:
         return

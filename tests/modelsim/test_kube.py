@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import lightkube
 import ops
@@ -28,6 +30,8 @@ class Cluster:
     def __init__(self) -> None:
         self.namespaces: list[str] = []
         self.accounts: dict[tuple[str, str], Account] = {}
+        self.stored: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.replicas: list[tuple[str, int | None]] = []  # StatefulSet name, replicas (None: gone)
 
     def ensure_namespace(self, name: str, annotations: Mapping[str, str] | None = None) -> None:
         if name not in self.namespaces:
@@ -43,6 +47,23 @@ class Cluster:
         )
         account.trusted = trusted
         return account
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        found = self.stored.get((kind, namespace or "default", name))
+        return copy.deepcopy(found)
+
+    def seed(self, obj: Any) -> dict[str, Any]:
+        return self.replace(obj)
+
+    def replace(self, obj: dict[str, Any]) -> dict[str, Any]:
+        meta = obj["metadata"]
+        self.stored[(obj["kind"], meta["namespace"], meta["name"])] = copy.deepcopy(obj)
+        self.replicas.append((meta["name"], obj["spec"]["replicas"]))
+        return obj
+
+    def remove(self, kind: str, name: str, namespace: str | None = None) -> None:
+        if self.stored.pop((kind, namespace or "default", name), None) is not None:
+            self.replicas.append((name, None))
 
 
 class KubeconfigReporter(ops.CharmBase):
@@ -167,3 +188,16 @@ def test_trusted_applications_are_unchanged() -> None:
 
         assert str(sim.status("a").units["a/0"]) == "active: 0 secrets"
         assert {r.user for r in kube.requests} == {"system:serviceaccount:shop:a"}
+
+
+def test_juju_scales_the_statefulset_after_teardown_and_deletes_it_after_removal() -> None:
+    """Scaled once the leaving units are dead; on removal, then deleted."""
+    cluster = Cluster()
+    with Simulation(kube=cluster) as sim:
+        sim.add_app("a", KubeconfigReporter, {"name": "a"}, units=2)
+        sim.scale("a", 0)
+        sim.scale("a", 1)
+        sim.remove_app("a")
+
+    assert cluster.replicas == [("a", 2), ("a", 0), ("a", 1), ("a", 0), ("a", None)]
+    assert cluster.get("StatefulSet", "a") is None

@@ -57,7 +57,7 @@ def test_gateway_route_configurator_endpoints():
     assert meta["config"]["options"]["paths"]["default"] == "/"
 
 
-def test_gateway_api_integrator_assumes_the_juju_that_the_tls_library_needs():
-    # charmlibs-interfaces-tls-certificates keeps the private key and certificates in Juju
-    # secrets and checks ops' JujuVersion.has_secrets: Juju 3.0.3 or later.
-    assert "juju >= 3.0.3" in charmcraft("gateway-api-integrator")["assumes"]
+@pytest.mark.parametrize("charm", ["gateway-api-integrator", "gateway-route-configurator"])
+def test_both_charms_assume_the_juju_they_need(charm: str):
+    # Secrets for the TLS library (3.0.3), the ubuntu@24.04 base (3.4): see packing.md.
+    assert "juju >= 3.4" in charmcraft(charm)["assumes"]

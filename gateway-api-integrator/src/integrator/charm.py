@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import ops
 from charmlibs.interfaces.tls_certificates import (
@@ -13,7 +14,7 @@ from lightkube import Client
 
 from gateway_route.provider import GatewayRouteProvider
 from integrator.act import act
-from integrator.certificates import GuardedCertificates, certificate_request
+from integrator.certificates import GuardedCertificates, certificate_request, refresh_inputs
 from integrator.observe import NamespaceReads, juju_models, observe, route_requests
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
 from integrator.plan.claims import NamespaceCheck, wanted_certificates
@@ -22,7 +23,7 @@ from integrator.plan.identity import namespace_problem
 from integrator.plan.snapshot import CHARM, RouteRequest
 from kube_apply import try_connect
 from kube_objects import ApiFailure
-from reconcile.unit import remove_on_app_removal
+from reconcile.unit import leaving, remove_on_app_removal
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,12 @@ logger = logging.getLogger(__name__)
 class GatewayApiIntegratorCharm(ops.CharmBase):
     """Owns one Gateway, its listeners and TLS Secrets, for gateway-route configurators."""
 
+    _stored = ops.StoredState()
+
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
+        # What the TLS library's last refresh read, and when its renewal check is next due.
+        self._stored.set_default(tls_inputs="", tls_check_at=0.0)
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
         # One hook, one process: the client and the Namespace list are made once and shared by
         # the TLS library's callback and the reconcile.
@@ -47,20 +52,19 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             route.relation_changed,
             route.relation_broken,
         ]
-        # Created before our observers, so the library has stored keys, sent CSRs and read
-        # certificates by the time the reconcile runs on the same event.
+        # Created before our observers, so on its own events (the certificates relation's,
+        # leader-elected, secret-expired) the library has stored keys, sent CSRs and read
+        # certificates by the time the reconcile runs. On ours it refreshes only when asked to
+        # (`_refresh_certificates`): its refresh costs ~1.5·N² CSR parses.
         self.certificates = GuardedCertificates(
             self,
             CERTIFICATES_RELATION,
             certificate_requests=self._certificate_requests,
             mode=Mode.APP,
-            refresh_events=changes,
         )
-        # start is a refresh event too: a hook that renews the key must have the requests.
         for event in [
             *changes,
             self.on.leader_elected,
-            certificates.relation_created,
             certificates.relation_changed,
             certificates.relation_broken,
         ]:
@@ -73,10 +77,49 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             self._client = try_connect(self.app.name, self.model.name)
         return self._client
 
-    def _on_change(self, _: ops.EventBase) -> None:
+    def _on_change(self, event: ops.EventBase) -> None:
+        if leaving(self, event):
+            return
         client = self._connect()
+        self._refresh_certificates(event)
         observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
         act(self, plan(observed), observed, self.routes, client, library=self.certificates)
+
+    def _refresh_certificates(self, event: ops.EventBase) -> None:
+        """Run the TLS library's refresh when what it reads can have changed since it last ran.
+
+        It reads the wanted requests, both app databags of the certificates relation, its key
+        (a new key comes with new CSRs) and the clock (its renewal safety net); a digest of
+        the first three and the next renewal check are kept in stored state. A new pod has
+        neither, and start and upgrade-charm always refresh.
+        """
+        relation = self.model.get_relation(CERTIFICATES_RELATION)
+        library = self.certificates
+        if relation is None or relation.app is None or not self.unit.is_leader():
+            self._stored.tls_inputs = ""  # leadership may come back with other CSRs sent
+            return
+        wanted = self._certificate_requests(None)
+        now = datetime.now(UTC)
+        check_at = self._stored.tls_check_at
+        stale = (
+            isinstance(event, ops.StartEvent | ops.UpgradeCharmEvent)
+            or (check_at is not None and now.timestamp() >= check_at)
+            or self._stored.tls_inputs != self._tls_inputs(relation, wanted)
+        )
+        if stale and not library.configured:
+            library.sync()
+        if not library.configured:
+            return
+        # Ran now or in the library's own observer; a refresh that failed is retried.
+        check = library.next_renewal_check(now)
+        self._stored.tls_check_at = None if check is None else check.timestamp()
+        self._stored.tls_inputs = "" if library.problem else self._tls_inputs(relation, wanted)
+
+    def _tls_inputs(
+        self, relation: ops.Relation, wanted: Sequence[CertificateRequestAttributes]
+    ) -> str:
+        assert relation.app is not None
+        return refresh_inputs(wanted, relation.data[self.app], relation.data[relation.app])
 
     def _certificate_requests(
         self, _: ProviderCapabilities | None
@@ -124,7 +167,10 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
     def _on_get_certificate(self, event: ops.ActionEvent) -> None:
         hostname = str(event.params.get("hostname", "")).strip()
-        observed = observe(self, self.routes, self.certificates, client=None)
+        # The cluster is read too: while a replacement is on its way, the Secret says what is
+        # served.
+        client = self._connect()
+        observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
         result = certificate_result(observed, hostname)
         if isinstance(result, str):
             event.fail(result)

@@ -23,7 +23,7 @@ UNREPORTED = (
 HOST = "shop.example.com"
 INTEGRATE = (
     "juju integrate gateway:certificates "
-    "<a tls-certificates provider, e.g. self-signed-certificates>"
+    "<a tls-certificates provider or its offer, e.g. self-signed-certificates>"
 )
 
 
@@ -111,7 +111,7 @@ def test_enforcement_without_certificates_relation_is_blocked(flow, cluster, ans
     before = flow.state(flow.route(1, "shop", [HOST]), config={"enforce-https": True})
     out = flow.changed(before, 1)
     assert out.unit_status == ops.BlockedStatus(
-        f"enforce-https needs certificates; run: {INTEGRATE}"
+        f"this charm's config enforce-https=true needs a TLS provider; run: {INTEGRATE}"
     )
     assert answer(out, 1).refusal_for(HOST).reason.value == "pending-certificate"
 
@@ -138,13 +138,34 @@ def test_a_revoked_certificate_is_replaced_without_an_outage(flow, cluster, answ
     assert f"http-{HOST}" in cluster.listeners()
     assert tls_crt(cluster.secret(HOST)) == tls_crt(before)
     assert "HTTPS" in [p.protocol for p in answer(out, 1).attachments_for(HOST)]
-    assert f"new certificates of {HOST} (revoked or renewed" in out.unit_status.message
+    assert (
+        f"replacements of the revoked certificates of {HOST} (the old ones are served until "
+        "they arrive)" in out.unit_status.message
+    )
     # The provider signs the new CSR: swapped in place (same Secret), nothing else moves.
     out = flow.certify(out)
     after = cluster.secret(HOST)
     assert after["metadata"]["uid"] == before["metadata"]["uid"]
     assert tls_crt(after) != tls_crt(before)
     assert f"https-{HOST}" in cluster.listeners()
+
+
+def test_get_certificate_shows_what_is_served_while_a_replacement_is_awaited(flow, cluster):
+    out = served(flow, enforce=True)
+    before = tls_crt(cluster.secret(HOST))
+    flow.tls.revoke(HOST)
+    try:
+        out = flow.certify(out)
+        flow.ctx.run(flow.ctx.on.action("get-certificate", params={"hostname": HOST}), out)
+    finally:
+        flow.tls.renew(HOST)
+    results = flow.ctx.action_results
+    assert results is not None
+    assert results["state"] == "served until its replacement arrives"
+    assert before.startswith(results["certificate"].strip())
+    assert results["sans"] == HOST
+    leaf = x509.load_pem_x509_certificate(results["certificate"].encode())
+    assert datetime.fromisoformat(results["not-after"]) == leaf.not_valid_after_utc
 
 
 def test_a_provider_that_revokes_everything_is_asked_once_per_served_certificate(flow, cluster):
@@ -243,6 +264,7 @@ def test_get_certificate_describes_what_is_served(flow, cluster):
     leaf = x509.load_pem_x509_certificate(pem.encode())
     assert datetime.fromisoformat(results["not-after"]) == leaf.not_valid_after_utc
     assert results["sans"] == HOST
+    assert results["state"] == "issued"
     # Checked the way an operator would: `openssl x509 -fingerprint -sha256` over the DER form.
     digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem.strip())).hexdigest().upper()
     assert results["sha256-fingerprint"] == ":".join(textwrap.wrap(digest, 2))

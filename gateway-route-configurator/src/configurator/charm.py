@@ -12,7 +12,7 @@ from configurator.plan.backend_tls import CA_RELATION
 from gateway_route.requirer import GatewayRouteRequirer
 from ingress_v2.provider import IngressProvider
 from kube_apply import try_connect
-from reconcile.unit import remove_on_app_removal
+from reconcile.unit import leaving, remove_on_app_removal
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ class GatewayRouteConfiguratorCharm(ops.CharmBase):
             framework.observe(event, self._on_change)
         framework.observe(self.on.remove, self._on_remove)
 
-    def _on_change(self, _: ops.EventBase) -> None:
+    def _on_change(self, event: ops.EventBase) -> None:
+        if leaving(self, event):
+            return
         client = try_connect(self.app.name, self.model.name)
         observed = observe(self, (self.ingress, self.gateway, self.ca), client)
         act(self, plan(observed), observed, (self.ingress, self.gateway), client)

@@ -127,7 +127,9 @@ def test_no_workload_withdraws_everything():
     assert result.objects == ()
     assert result.request == WITHDRAW
     assert result.url == WITHDRAW
-    assert result.status.message == "no workload: run `juju integrate <workload> shop-route`"
+    assert result.status.message == (
+        "no workload: integrate one from this model; run: juju integrate <workload> shop-route"
+    )
 
 
 def test_a_workload_in_another_model_is_refused():
@@ -241,6 +243,36 @@ def test_pending_listeners_keep_the_url_back_and_say_why():
         "waiting for the gateway's controller to program shop.example.com "
         "(Gateway infra/gateway: Pending)"
     )
+
+
+@pytest.mark.parametrize("reason", ["NotReported", "Stale", "Pending"])
+def test_a_held_url_is_kept_while_the_controller_catches_up(reason: str):
+    pending = Serving(state=ServingState.PENDING, reason=reason, message=f"Gateway: {reason}")
+    served = listing([accepted(r) for r in wanted_routes()])
+    result = plan(
+        observed(answer=answer_with(pending), state=served, published=f"https://{HOST}/")
+    )
+    assert result.url is None  # left as the workload holds it
+    assert result.status.level == "waiting"
+
+
+@pytest.mark.parametrize("reason", ["AddressNotAssigned", "NoResources", "AddressNotUsable"])
+def test_a_held_url_is_wiped_when_the_listener_waits_for_something_that_may_not_come(
+    reason: str,
+):
+    pending = Serving(state=ServingState.PENDING, reason=reason, message=f"Gateway: {reason}")
+    served = listing([accepted(r) for r in wanted_routes()])
+    result = plan(
+        observed(answer=answer_with(pending), state=served, published=f"https://{HOST}/")
+    )
+    assert result.url == WITHDRAW
+
+
+def test_a_held_http_url_is_kept_while_its_https_successor_is_programmed():
+    pending = Serving(state=ServingState.PENDING, reason="Pending", message="Gateway: Pending")
+    served = listing([accepted(r) for r in wanted_routes()])
+    result = plan(observed(answer=answer_with(pending), state=served, published=f"http://{HOST}/"))
+    assert result.url is None
 
 
 def test_refused_listeners_block_with_the_gateways_fix():

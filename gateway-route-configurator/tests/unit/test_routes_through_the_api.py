@@ -81,8 +81,8 @@ def test_options_wire_example_with_https_backend_needs_backend_tls_policy(world_
     if not world.kube.serves("BackendTLSPolicy"):  # v1.2: the kind is not installed
         assert out.unit_status == testing.BlockedStatus(
             "workload asks for scheme https, but this cluster has no BackendTLSPolicy "
-            "(Gateway API v1.4+): the cluster's administrator must install it, or the workload "
-            "must serve http"
+            "(Gateway API v1.4+): the cluster's administrator must install it, or the workload's "
+            "charm must serve http"
         )
         assert world.routes() == {}
         assert world.url(out) is None
@@ -221,7 +221,8 @@ def test_gateway_refusing_one_of_three_hostnames_serves_the_other_two(world) -> 
     assert world.routes()["catalogue"]["spec"]["hostnames"] == ["a.example.com", "c.example.com"]
     assert out.unit_status == testing.BlockedStatus(
         "gateway refused b.example.com (conflict): b.example.com is not yours: conflict; "
-        "choose another hostname or release it there"
+        "this charm's config must name another; "
+        "run: juju config gateway-route-configurator additional-hostnames=<another DNS name>"
     )
     assert world.url(out) == "https://a.example.com/"
 
@@ -240,7 +241,9 @@ def test_request_asks_for_hostname_and_additional_hostnames_for_our_namespace(wo
         "refusal_reasons": '["invalid", "conflict", "pending-certificate", "capacity", '
         '"not-allowed"]',
     }
-    assert out.unit_status == testing.WaitingStatus("waiting for the gateway to answer")
+    assert out.unit_status == testing.WaitingStatus(
+        "waiting for the gateway gateway-api-integrator to answer"
+    )
 
 
 @pytest.mark.parametrize(
@@ -248,20 +251,23 @@ def test_request_asks_for_hostname_and_additional_hostnames_for_our_namespace(wo
     [
         (
             RefusalReason.PENDING_CERTIFICATE,
-            testing.WaitingStatus("waiting for the certificate of a.example.com"),
+            testing.WaitingStatus(
+                "waiting for the certificate of a.example.com from the gateway's TLS provider"
+            ),
         ),
         (
             RefusalReason.INVALID,
             testing.BlockedStatus(
                 "gateway refused a.example.com (invalid): a.example.com is not yours: invalid; "
-                "fix the hostname config"
+                "this charm's config must change it; "
+                "run: juju config gateway-route-configurator hostname=<a valid DNS name>"
             ),
         ),
         (
             RefusalReason.CAPACITY,
             testing.BlockedStatus(
                 "gateway refused a.example.com (capacity): a.example.com is not yours: capacity; "
-                "the gateway has no room for it"
+                "the gateway's operator must make room for it"
             ),
         ),
     ],
@@ -298,7 +304,12 @@ def test_bad_gateway_data_blocks_naming_the_field(world) -> None:
     out = world.run(world.state(world.ingress(), relation, config={"hostname": HOST}))
 
     assert isinstance(out.unit_status, testing.BlockedStatus)
-    assert out.unit_status.message.startswith("gateway-route: field ")
+    assert out.unit_status.message.startswith(
+        "unreadable gateway-route data from the gateway remote: field "
+    )
+    assert out.unit_status.message.endswith(
+        "the gateway's operator must fix or upgrade it, in its model: juju refresh remote"
+    )
     assert world.routes() == {}
 
 
@@ -461,7 +472,8 @@ def test_url_is_wiped_after_the_controller_rejects_the_route(world) -> None:
     assert world.url(out) is None
     assert out.unit_status == testing.BlockedStatus(
         "HTTPRoute catalogue on edge/gateway/http-catalogue-example-com: "
-        "not Accepted (NotAllowedByListeners): not for you"
+        "not Accepted (NotAllowedByListeners): not for you; the gateway's operator must check "
+        "its listeners and controller: kubectl -n shop describe httproute catalogue"
     )
 
 
@@ -478,3 +490,32 @@ def test_route_not_attached_when_listener_refuses_our_namespace(world) -> None:
     assert world.url(out) is None
     assert isinstance(out.unit_status, testing.BlockedStatus)
     assert "NotAllowedByListeners" in out.unit_status.message
+
+
+@pytest.mark.parametrize(
+    "pod_labels",
+    [{"juju-app": "catalogue"}, {"app.kubernetes.io/name": "catalogue"}],
+    ids=["legacy-model", "current-model"],
+)
+def test_our_service_selects_pods_as_jujus_own_service_does(world, pod_labels) -> None:
+    """A Service keyed on the newer label selects nothing in a legacy model (route Accepted)."""
+    world.kube.seed(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "catalogue", "namespace": "shop"},
+            "spec": {"selector": pod_labels, "ports": [{"port": 8080}]},
+        }
+    )
+
+    serving(world)
+
+    assert world.services()["catalogue-8080"]["spec"]["selector"] == pod_labels
+
+
+def test_without_jujus_service_pods_are_selected_by_the_standard_label(world) -> None:
+    serving(world)
+
+    assert world.services()["catalogue-8080"]["spec"]["selector"] == {
+        "app.kubernetes.io/name": "catalogue"
+    }

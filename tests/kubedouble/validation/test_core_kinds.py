@@ -165,6 +165,7 @@ def test_core_kinds_are_served_without_crds(core: Validator) -> None:
         ("v1", "ConfigMap"),
         ("v1", "Endpoints"),
         ("discovery.k8s.io/v1", "EndpointSlice"),
+        ("apps/v1", "StatefulSet"),
     }
 
 

@@ -1,6 +1,12 @@
 import pytest
 
-from http_routes import backend_service, backend_tls_policy, ca_config_map, service_name
+from http_routes import (
+    backend_service,
+    backend_tls_policy,
+    ca_config_map,
+    pod_selector,
+    service_name,
+)
 from http_routes.service import Scheme
 from kubedouble.validation import Validator
 from kubedouble.versions import serves
@@ -10,7 +16,10 @@ LONG_APP = "a-really-long-workload-application-name-that-goes-on-and-on-x"  # 61
 
 def test_service_selects_the_workload_pods_on_its_port() -> None:
     service = backend_service(
-        name="catalogue-8080", namespace="shop", application="catalogue", port=8080
+        name="catalogue-8080",
+        namespace="shop",
+        selector=pod_selector("catalogue", None),
+        port=8080,
     )
 
     assert service["spec"] == {
@@ -26,10 +35,25 @@ def test_service_selects_the_workload_pods_on_its_port() -> None:
 )
 def test_service_port_says_h2c_only_for_h2c(scheme: Scheme, app_protocol: str | None) -> None:
     service = backend_service(
-        name="api-9000", namespace="shop", application="api", port=9000, scheme=scheme
+        name="api-9000",
+        namespace="shop",
+        selector=pod_selector("api", None),
+        port=9000,
+        scheme=scheme,
     )
 
     assert service["spec"]["ports"][0].get("appProtocol") == app_protocol
+
+
+def test_pods_of_a_legacy_model_are_selected_as_juju_selects_them() -> None:
+    assert pod_selector("catalogue", {"juju-app": "catalogue"}) == {"juju-app": "catalogue"}
+
+
+@pytest.mark.parametrize("juju_service", [None, {}, {"juju-app": ""}, {"": "x"}])
+def test_without_a_usable_juju_selector_pods_are_selected_by_the_standard_label(
+    juju_service: dict[str, str] | None,
+) -> None:
+    assert pod_selector("catalogue", juju_service) == {"app.kubernetes.io/name": "catalogue"}
 
 
 def test_service_name_differs_from_the_service_juju_creates() -> None:
@@ -57,7 +81,7 @@ def test_service_is_admitted_by_the_api_server(
     service = backend_service(
         name=service_name(app, 65534),
         namespace="n" * 63,
-        application=app,
+        selector=pod_selector(app, None),
         port=65534,
         scheme=scheme,
     )

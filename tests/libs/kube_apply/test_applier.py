@@ -128,16 +128,6 @@ def test_desired_name_taken_by_someone_else_is_left_byte_identical(
     assert api.get("Service", "catalogue", "shop") == before
 
 
-def test_delete_all_removes_only_what_we_own(api, applier: Applier):
-    applier.sync([service("catalogue"), config_map("settings", {})], [Service, ConfigMap], "shop")
-    api.seed(service("handmade"))
-
-    deleted = applier.delete_all([Service, ConfigMap], "shop")
-
-    assert sorted(deleted) == ["ConfigMap shop/settings", "Service shop/catalogue"]
-    assert [s["metadata"]["name"] for s in api.objects("Service", "shop")] == ["handmade"]
-
-
 def test_desired_kind_outside_the_synced_kinds_is_a_programming_error(applier: Applier):
     with pytest.raises(ValueError, match="ConfigMap"):
         applier.sync([config_map("settings", {})], [Service], "shop")

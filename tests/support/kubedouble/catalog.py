@@ -9,7 +9,7 @@ from typing import Any
 from kubedouble.admission import ResourceType
 
 # Groups compiled into kube-apiserver; every other group here comes from a CRD.
-BUILTIN_GROUPS = frozenset({"", "discovery.k8s.io"})
+BUILTIN_GROUPS = frozenset({"", "apps", "discovery.k8s.io"})
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 _VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
 

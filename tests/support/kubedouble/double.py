@@ -249,6 +249,48 @@ class KubeDouble:
                 )
             return created
 
+    def replace(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Write `obj` over the stored one as the test (not logged: the world, not a charm)."""
+        rtype = self._type_of(obj)
+        meta = obj.get("metadata") or {}
+        namespace = (meta.get("namespace") or "default") if rtype.namespaced else None
+        with self._lock:
+            try:
+                reply = self._api.update(
+                    rtype, namespace, meta["name"], obj, WriteOptions(SEED_MANAGER), status=False
+                )
+            except ApiFailure as failure:
+                raise SeedError(failure) from failure
+            return reply.body
+
+    def remove(self, kind: str, name: str, namespace: str | None = None) -> None:
+        """Delete an object as the test (not logged); a missing one is no error.
+
+        Then what the garbage collector would delete goes too: every object naming it in
+        `metadata.ownerReferences`, and theirs in turn (kube-controller-manager's garbage
+        collector, "Owners and Dependents"; the real tier runs none, so there they stay).
+        """
+        rtype = self._catalog.by_kind(kind)
+        ns = (namespace or "default") if rtype.namespaced else None
+        with self._lock:
+            found = self._store.get(rtype.group, rtype.kind, ns or "", name)
+            if found is None:
+                return
+            self._api.delete(rtype, ns, name, None, WriteOptions(SEED_MANAGER))
+            uid = found.obj["metadata"].get("uid")
+            for dependent in self._dependents(uid):
+                meta = dependent["metadata"]
+                self.remove(dependent["kind"], meta["name"], meta.get("namespace"))
+
+    def _dependents(self, uid: str | None) -> list[dict[str, Any]]:
+        """Stored objects naming `uid` as an owner."""
+        return [
+            obj
+            for obj in self.objects()
+            if uid
+            and any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or ())
+        ]
+
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         """The stored object (as the API would return it), or None."""
         rtype = self._catalog.by_kind(kind)

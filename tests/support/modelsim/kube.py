@@ -6,7 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 LOCAL_HOSTS = "127.0.0.1,localhost"
 
@@ -33,6 +33,22 @@ class SharedCluster(Protocol):
 
     def service_account(self, namespace: str, name: str, *, trusted: bool) -> Credential:
         """Application `name` of model `namespace`'s identity, made or re-granted (`--trust`)."""
+        ...
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """The stored object, or None."""
+        ...
+
+    def seed(self, obj: Any) -> dict[str, Any]:
+        """Create `obj` as Juju would (not a charm's request)."""
+        ...
+
+    def replace(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Write `obj` over the stored one as Juju would."""
+        ...
+
+    def remove(self, kind: str, name: str, namespace: str | None = None) -> None:
+        """Delete an object as Juju would; a missing one is no error."""
         ...
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import ops
 from ops import testing
 
-from modelsim import crossmodel
+from modelsim import crossmodel, workload
 from modelsim.crossmodel import CrossModelNames
 from modelsim.errors import HookFailed, NotSettled, SimulationError
 from modelsim.kube import SharedCluster, kubeconfig_env
@@ -135,6 +135,7 @@ class Simulation:
             if endpoint.role == "peers":
                 end = End(name, endpoint.name, endpoint.interface)
                 self._new_relation(end, end)
+        self._juju_scales(app)
         for unit in list(app.units.values()):
             self._bring_up(app, unit)
         self._join_everything(app)
@@ -274,6 +275,7 @@ class Simulation:
             self._join_unit_everywhere(target, unit)
         while len(target.live_units) > units:
             self._remove_unit(target, target.units[target.live_units[-1]])
+        self._juju_scales(target)  # after the teardown hooks, as Juju >= 3.1 does
 
     def remove_app(self, app: str) -> None:
         """`juju remove-application`: break every relation, then stop and remove each unit."""
@@ -291,6 +293,9 @@ class Simulation:
         self._pending = {p: None for p in self._pending if not self._targets_app(p, app)}
         self._kubeconfigs.pop(app, None)
         del self.apps[app]
+        if self.kube is not None:  # once its units are dead: scaled to 0, then deleted
+            workload.set_replicas(self.kube, target.name, target.model, 0)
+            workload.delete(self.kube, target.name, target.model)
 
     def update_status(self, app: str | None = None) -> None:
         """update-status on every unit (of `app`, or of every charm)."""
@@ -428,6 +433,11 @@ class Simulation:
             # Juju model == Kubernetes namespace, annotated with the model's UUID.
             self.kube.ensure_namespace(model, namespace_annotations(model))
         return app
+
+    def _juju_scales(self, app: App) -> None:
+        """Set the application's StatefulSet to its planned units (see `modelsim.workload`)."""
+        if self.kube is not None:
+            workload.set_replicas(self.kube, app.name, app.model, app.planned_units)
 
     def _add_unit(self, app: App) -> Unit:
         number = app.next_unit

@@ -6,9 +6,15 @@ lasts longest wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -63,4 +69,44 @@ def revoked_in_service(offered: Iterable[Issued], served: Mapping[str, str]) -> 
         if item.revoked
         and item.certificate.strip()
         and served.get(item.hostname, "").startswith(item.certificate.strip())
+    )
+
+
+def fingerprint(pem: str) -> str:
+    """SHA-256 over the DER form, colon-separated upper-case hex; "" when it does not parse."""
+    try:
+        digest = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA256())
+    except ValueError:
+        return ""
+    return ":".join(f"{byte:02X}" for byte in digest)
+
+
+def in_secret(hostname: str, chain: str, now: datetime) -> Issued | None:
+    """The certificate a TLS Secret of ours serves (`tls.crt`), while it is valid today.
+
+    Read from the certificate itself: what get-certificate shows while a replacement is on its
+    way. The CA is the chain's last certificate when there is more than the leaf.
+    """
+    pems = _PEM.findall(chain)
+    if not pems:
+        return None
+    try:
+        leaf = x509.load_pem_x509_certificate(pems[0].encode())
+    except ValueError:
+        return None
+    if not leaf.not_valid_before_utc <= now < leaf.not_valid_after_utc:
+        return None
+    try:
+        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans = tuple(sorted(names.get_values_for_type(x509.DNSName)))
+    except x509.ExtensionNotFound:
+        sans = ()
+    return Issued(
+        hostname=hostname,
+        certificate=pems[0],
+        ca=pems[-1] if len(pems) > 1 else "",
+        chain=tuple(pems),
+        expires=leaf.not_valid_after_utc,
+        sans=sans,
+        fingerprint=fingerprint(pems[0]),
     )

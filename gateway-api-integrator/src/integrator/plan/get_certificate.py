@@ -1,9 +1,9 @@
 """The get-certificate action's answer, from the snapshot. Pure; never the private key."""
 
-from integrator.plan.certificates import usable
+from integrator.plan.certificates import Issued, in_secret, usable
 from integrator.plan.claims import wanted_certificates
-from integrator.plan.objects import secret_name
-from integrator.plan.snapshot import Observed
+from integrator.plan.objects import secret_name, served_chain
+from integrator.plan.snapshot import Cluster, Observed
 from integrator.plan.status import integrate_certificates
 
 
@@ -16,17 +16,13 @@ def certificate_result(observed: Observed, hostname: str) -> dict[str, str] | st
         return f"no certificates relation; run: {integrate_certificates(observed.app)}"
     issued = usable(certificates.offered, observed.now) if observed.now else {}
     found = issued.get(hostname) if certificates.private_key else None
+    secret = f"{observed.namespace}/{secret_name(observed.app, hostname)}"
     if found is not None:
-        return {
-            "certificate": found.certificate,
-            "ca": found.ca,
-            "chain": "\n".join(found.chain),
-            "not-after": found.expires.isoformat(),
-            "sans": ",".join(found.sans),
-            "sha256-fingerprint": found.fingerprint,
-            "secret": f"{observed.namespace}/{secret_name(observed.app, hostname)}",
-        }
+        return _results(found, secret, "issued")
     if hostname in wanted_certificates(observed.config, observed.requests):
+        kept = _kept(observed, hostname)
+        if kept is not None:
+            return _results(kept, secret, "served until its replacement arrives")
         return (
             f"no usable certificate for {hostname} yet (not issued, revoked or expired); "
             "check the TLS provider"
@@ -35,3 +31,25 @@ def certificate_result(observed: Observed, hostname: str) -> dict[str, str] | st
         f"unknown hostname {hostname!r}; hostnames with certificates: "
         f"{', '.join(sorted(issued)) or 'none'}"
     )
+
+
+def _results(found: Issued, secret: str, state: str) -> dict[str, str]:
+    return {
+        "certificate": found.certificate,
+        "ca": found.ca,
+        "chain": "\n".join(found.chain),
+        "not-after": found.expires.isoformat(),
+        "sans": ",".join(found.sans),
+        "sha256-fingerprint": found.fingerprint,
+        "secret": secret,
+        "state": state,
+    }
+
+
+def _kept(observed: Observed, hostname: str) -> Issued | None:
+    """What the hostname's Secret still serves while the provider has no usable certificate."""
+    cluster, now = observed.cluster, observed.now
+    if not isinstance(cluster, Cluster) or now is None:
+        return None
+    stored = cluster.listing.of("Secret").get(secret_name(observed.app, hostname))
+    return in_secret(hostname, served_chain(stored), now) if stored else None

@@ -63,8 +63,9 @@ def _for_workload(observed: Observed, config: Config) -> Plan:
     ingress = observed.ingress
     if isinstance(ingress, IngressDataError):
         # Like a config typo: say what is wrong, but keep serving what was served before.
+        workload = observed.workload or ingress.databag.partition("/")[0]
         return Plan(
-            reconcile.blocked(str(ingress)),
+            status.bad_ingress(ingress, workload),
             logs=(("warning", f"invalid ingress data: {ingress.log_message}"),),
         )
     if ingress is None:
@@ -79,8 +80,9 @@ def _for_workload(observed: Observed, config: Config) -> Plan:
         # A gateway upgraded ahead of us, or one bad field: routes and URL stay as they are
         # rather than every tenant going offline at once.
         log = ("warning", f"bad gateway-route data: {answer}")
-        return Plan(reconcile.blocked(str(answer)), request=request, logs=(*logs, log))
-    state = route_state(config, ingress, answer, observed.namespace)
+        failed = status.bad_gateway_data(answer, observed.gateway, observed.app)
+        return Plan(failed, request=request, logs=(*logs, log))
+    state = route_state(config, ingress, answer, observed.namespace, observed.selectors)
     served = _serve(observed, config, state, answer)
     kept = _keep_the_old_hostname(observed, config, ingress, served)
     if kept is not None:
@@ -110,7 +112,8 @@ def _keep_the_old_hostname(
     if old in answer.addresses:
         return None
     wider = dataclasses.replace(config, hostnames=(*config.hostnames, old))
-    plan = _serve(observed, wider, route_state(wider, ingress, answer, observed.namespace), answer)
+    state = route_state(wider, ingress, answer, observed.namespace, observed.selectors)
+    plan = _serve(observed, wider, state, answer)
     request = gateway_request(wider, ingress, observed.namespace)
     if isinstance(served.url, str) and served.url != WITHDRAW:
         # The new URL flows: publish it, with the old hostname routed one hook more.
@@ -154,7 +157,8 @@ def _refusal(observed: Observed, ingress: IngressRequest) -> Plan | None:
         return Plan(status.impersonation(workload, ingress.name), logs=(log,))
     if observed.gateway_dialect:
         gateway = observed.gateway or "the gateway"
-        return Plan(status.stranger_gateway(gateway, observed.gateway_dialect), request=WITHDRAW)
+        stranger = status.stranger_gateway(gateway, observed.gateway_dialect, observed.app)
+        return Plan(stranger, request=WITHDRAW)
     return None
 
 
@@ -281,25 +285,42 @@ def _serve(
     blocked_url = desired.unowned or desired.tls.verdict is not None
     url = None if blocked_url else _flowing_url(state, parents)
     return Plan(
-        _status(observed, state, answer, health, desired, url=url),
+        _status(observed, state, answer, health, desired, url=url, hostnames=config.hostnames),
         objects=tuple(desired.objects),
         kinds=_kinds(listing),
         url=url or (None if not blocked_url and _passing(observed, state, health) else WITHDRAW),
     )
 
 
+# Pending reasons that clear by themselves: nothing reported yet, an older spec reported, or
+# the spec's `Pending` (Accepted/Programmed Unknown: the controller has not reconciled it yet).
+# Others, such as AddressNotAssigned or NoResources, mean traffic does not flow for a while.
+CATCHING_UP = frozenset({"NotReported", "Stale", "Pending", ""})
+
+
 def _passing(observed: Observed, state: RouteState, health: RouteHealth) -> bool:
     """Whether the URL the workload holds is only briefly not flowing: keep it, not wipe it.
 
-    Brief: it is still one of ours, and nobody refused it (the controller has not re-reported
-    after a restart, or is still programming a change). A refusal or a gone attachment wipes it.
+    Brief: it is still one of ours (same host and path; the scheme may be changing), nobody
+    refused it, and the controller is only catching up (see CATCHING_UP). A refusal, a gone
+    attachment, or a condition that does not clear by itself wipes it.
     """
     held = observed.published
-    hostname = next((h for h, url in state.urls.items() if url == held), "")
-    if not held or hostname == "" or health.rejected:
+    if not held or health.rejected:
+        return False
+    hostname = next((h for h, url in state.urls.items() if _same_place(url, held)), "")
+    if hostname == "":
         return False
     serving = state.serving.get(hostname)
-    return serving is None or serving.state != ServingState.FAILED
+    if serving is None or serving.state == ServingState.PROGRAMMED:
+        return True
+    return serving.state == ServingState.PENDING and serving.reason in CATCHING_UP
+
+
+def _same_place(url: str, other: str) -> bool:
+    """Same host and path: `http://h/` held while `https://h/` is being programmed."""
+    one, two = urlsplit(url), urlsplit(other)
+    return (one.hostname, one.port, one.path) == (two.hostname, two.port, two.path)
 
 
 def _flowing_url(state: RouteState, parents: Mapping[ParentKey, RouteHealth]) -> str | None:
@@ -333,6 +354,7 @@ def _status(
     desired: _Desired,
     *,
     url: str | None,
+    hostnames: tuple[str, ...] = (),
 ) -> Status:
     if desired.unowned:
         return reconcile.not_owned(desired.unowned, observed.app)
@@ -341,5 +363,6 @@ def _status(
     if not observed.gateway_related:
         return status.no_gateway(observed.app)
     if answer is None:
-        return status.WAITING_FOR_GATEWAY
-    return status.serving(state, health, url, desired.tls.verdict)
+        return status.waiting_for_gateway(observed.gateway)
+    context = status.Context(observed.app, hostnames)
+    return status.serving(state, health, url, desired.tls.verdict, context=context)

@@ -15,7 +15,7 @@ def desired_objects(state: RouteState) -> list[dict]:
             backend_service(
                 name=state.service,
                 namespace=state.namespace,
-                application=state.workload,
+                selector=state.selector,
                 port=state.port,
                 scheme=state.scheme,
             )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from configurator.plan.config import Config
 from gateway_route import ProviderData, RefusalReason, Refused, RequirerData, Serving
-from http_routes import Attachment, nest_path, service_name
+from http_routes import Attachment, nest_path, pod_selector, service_name
 from ingress_v2 import IngressRequest, Scheme
 from kube_objects.names import dns1123_subdomain
 
@@ -38,6 +38,8 @@ class RouteState:
     """Where the workload is reachable through each attachment, once traffic flows there."""
     serving: Mapping[str | None, Serving | None] = field(default_factory=dict)
     """The gateway's word on each attachment's listeners (None: it says nothing)."""
+    selector: Mapping[str, str] = field(default_factory=dict)
+    """How our Service selects the workload's pods (`http_routes.pod_selector`)."""
 
     @property
     def url(self) -> str | None:
@@ -61,9 +63,16 @@ def gateway_request(config: Config, request: IngressRequest, namespace: str) -> 
 
 
 def route_state(
-    config: Config, request: IngressRequest, answer: ProviderData | None, namespace: str
+    config: Config,
+    request: IngressRequest,
+    answer: ProviderData | None,
+    namespace: str,
+    selectors: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RouteState:
-    """Combine the three inputs; `answer` None means the gateway has not answered yet."""
+    """Combine the three inputs; `answer` None means the gateway has not answered yet.
+
+    `selectors`: those of the Services in the namespace that are not ours, by name.
+    """
     # h2c needs appProtocol on the Service port, which Juju's own Service does not carry.
     own_service = not request.is_port_open or request.scheme == "h2c"
     service = service_name(request.name, request.port) if own_service else request.name
@@ -90,6 +99,7 @@ def route_state(
         pending=pending,
         urls=_urls(attachments, answer, paths[0]),
         serving=_serving(attachments, answer),
+        selector=pod_selector(request.name, (selectors or {}).get(request.name)),
     )
 
 

@@ -50,3 +50,8 @@ class Observed:
     def owner(self) -> Owner:
         """The labels on everything this application creates."""
         return Owner(charm=CHARM, application=self.app, model=self.namespace)
+
+    @property
+    def selectors(self) -> Mapping[str, Mapping[str, str]]:
+        """Pod selectors of the Services here that are not ours (Juju's `<app>` among them)."""
+        return self.cluster.selectors if isinstance(self.cluster, Listing) else {}

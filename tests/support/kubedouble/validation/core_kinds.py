@@ -30,6 +30,8 @@ CORE_TYPES = (
         namespaced=True,
         has_status=False,
     ),
+    # Juju runs each application as a StatefulSet named after it; the charms read its replicas.
+    ResourceType("apps", "v1", "StatefulSet", "statefulsets", namespaced=True, has_status=True),
 )
 
 NAME_CHECKS: dict[str, Callable[[str], list[str]]] = {
