@@ -23,18 +23,21 @@ def service_name(application: str, port: int) -> str:
     return dns1035_label(f"{application}-{port}")
 
 
+LEGACY_SELECTOR_LABEL = "juju-app"
+"""The pod label of models made by older Juju, which Juju's own `<app>` Service selects on."""
+
+
 def pod_selector(application: str, juju_service: Mapping[str, str] | None) -> dict[str, str]:
     """How the application's pods are selected: as Juju's own `<application>` Service does.
 
-    Models made by older Juju label pods `juju-app`, newer ones `app.kubernetes.io/name`;
-    copying the selector Juju gave its own Service fits either. Without that Service (or with
-    an unusable selector), the label every current Juju puts on the pods.
+    Models made by older Juju label pods `juju-app`, newer ones `app.kubernetes.io/name`; the
+    selector Juju gave its own Service says which. Only those two forms, naming `application`,
+    are copied: a Service a workload charm rewrote to select other pods is not followed.
+    Otherwise, the label every current Juju puts on the pods.
     """
-    if juju_service and all(
-        isinstance(key, str) and isinstance(value, str) and key and value
-        for key, value in juju_service.items()
-    ):
-        return dict(juju_service)
+    legacy = {LEGACY_SELECTOR_LABEL: application}
+    if juju_service is not None and dict(juju_service) == legacy:
+        return legacy
     return {WORKLOAD_SELECTOR_LABEL: application}
 
 

@@ -49,7 +49,18 @@ def test_pods_of_a_legacy_model_are_selected_as_juju_selects_them() -> None:
     assert pod_selector("catalogue", {"juju-app": "catalogue"}) == {"juju-app": "catalogue"}
 
 
-@pytest.mark.parametrize("juju_service", [None, {}, {"juju-app": ""}, {"": "x"}])
+@pytest.mark.parametrize(
+    "juju_service",
+    [
+        None,
+        {},
+        {"juju-app": ""},
+        {"": "x"},
+        {"juju-app": "admin"},  # rewritten to select another application's pods
+        {"juju-app": "catalogue", "tier": "x"},
+        {"app.kubernetes.io/name": "admin"},
+    ],
+)
 def test_without_a_usable_juju_selector_pods_are_selected_by_the_standard_label(
     juju_service: dict[str, str] | None,
 ) -> None:
