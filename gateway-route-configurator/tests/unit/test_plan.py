@@ -275,6 +275,22 @@ def test_a_held_http_url_is_kept_while_its_https_successor_is_programmed():
     assert result.url is None
 
 
+def test_a_held_https_url_is_wiped_when_only_http_will_be_served():
+    pending = Serving(state=ServingState.PENDING, reason="Pending", message="Gateway: Pending")
+    http_parent = PARENT.model_copy(
+        update={"section_name": f"http-{HOST}", "protocol": "HTTP", "port": 80}
+    )
+    http_only = ANSWER.model_copy(
+        update={
+            "https_mode": "disabled",
+            "accepted": [Accepted(hostname=HOST, parents=[http_parent], serving=pending)],
+        }
+    )
+    served = listing([accepted(r) for r in wanted_routes()])
+    result = plan(observed(answer=http_only, state=served, published=f"https://{HOST}/"))
+    assert result.url == WITHDRAW
+
+
 def test_refused_listeners_block_with_the_gateways_fix():
     failed = Serving(
         state=ServingState.FAILED,

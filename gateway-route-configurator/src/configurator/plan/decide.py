@@ -317,10 +317,15 @@ def _passing(observed: Observed, state: RouteState, health: RouteHealth) -> bool
     return serving.state == ServingState.PENDING and serving.reason in CATCHING_UP
 
 
-def _same_place(url: str, other: str) -> bool:
-    """Same host and path: `http://h/` held while `https://h/` is being programmed."""
-    one, two = urlsplit(url), urlsplit(other)
-    return (one.hostname, one.port, one.path) == (two.hostname, two.port, two.path)
+def _same_place(url: str, held: str) -> bool:
+    """Same host and path, and the held scheme still served.
+
+    `http://h/` held while `https://h/` is being programmed: the HTTP listener stays. Not the
+    other way round: an `https://` URL dies with its listener.
+    """
+    new, old = urlsplit(url), urlsplit(held)
+    scheme_kept = old.scheme in (new.scheme, "http")
+    return scheme_kept and (new.hostname, new.port, new.path) == (old.hostname, old.port, old.path)
 
 
 def _flowing_url(state: RouteState, parents: Mapping[ParentKey, RouteHealth]) -> str | None:
