@@ -29,6 +29,7 @@ from gateway_route import RequirerData, encode
 from integrator.certificates import certificate_request, refresh_inputs
 from kubedouble import KubeDouble
 from modelsim.model import model_uuid
+from modelsim.workload import statefulset
 from tls_provider import REQUIRER_KEY_LABEL, TLSProvider
 
 GATEWAY_APP = "gateway"
@@ -62,10 +63,15 @@ def configurator_context() -> testing.Context:
 
 
 def seed_cluster(kube: KubeDouble, tenants: int) -> None:
-    """Namespaces, and the one GatewayClass the integrator picks up by itself, accepted."""
+    """Namespaces, Juju's StatefulSets, and the one GatewayClass, accepted.
+
+    Every application runs as a StatefulSet, which the charms' objects name as their owner.
+    """
     kube.ensure_namespace(GATEWAY_MODEL)
+    kube.seed(statefulset(GATEWAY_APP, GATEWAY_MODEL, 1))
     for index in range(1, tenants + 1):
         kube.ensure_namespace(tenant_model(index))
+        kube.seed(statefulset(ROUTE_APP, tenant_model(index), 1))
     kube.seed(
         {
             "apiVersion": "gateway.networking.k8s.io/v1",

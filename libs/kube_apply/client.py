@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import httpx2
 from lightkube import Client, ConfigError
 
 from kube_objects.failures import ApiFailure, Unavailable
+
+# Under Juju every log record a charm emits is a `juju-log` hook-tool call (ops sends the root
+# logger to Juju at DEBUG). The HTTP client logs each request's phases at DEBUG: thousands of
+# calls in one hook at a thousand tenants. Its warnings still get through.
+for _name in ("httpx2", "httpcore2"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 TIMEOUT_ENV = "KUBE_APPLY_TIMEOUT"
 DEFAULT_TIMEOUT_S = 10.0

@@ -1,5 +1,7 @@
 """The charms' client: lightkube's 10 s timeout unless the environment asks for another."""
 
+import logging
+
 import pytest
 from lightkube.resources.core_v1 import Service
 
@@ -31,3 +33,10 @@ def test_connect_uses_it_and_reaches_the_api(api, monkeypatch: pytest.MonkeyPatc
     assert client._timeout.read == 42.5
     # A fresh cluster's default namespace holds only the API server's own Service.
     assert [s.metadata.name for s in client.list(Service) if s.metadata] == ["kubernetes"]
+
+
+def test_a_request_logs_nothing_below_warning(kube, caplog: pytest.LogCaptureFixture) -> None:
+    """Each record is a `juju-log` hook-tool call under Juju: the HTTP client's are not sent."""
+    with caplog.at_level(logging.DEBUG):
+        list(connect("shop-route", "default").list(Service))
+    assert [r for r in caplog.records if r.name.startswith(("httpx2", "httpcore2"))] == []
