@@ -4,6 +4,8 @@ import dataclasses
 
 import ops
 
+from modelsim.workload import statefulset
+
 UNREPORTED = (
     "waiting for the Gateway API controller to program Gateway infra/gateway: "
     "NotReported: no status reported yet"
@@ -166,6 +168,7 @@ def test_removal_deletes_listener_sets_too(flow, cluster):
 
 
 def test_steady_state_over_several_holders_lists_each_kind_once_and_writes_nothing(flow, cluster):
+    cluster.kube.seed(statefulset("gateway", "infra", 1))  # Juju runs the app as one
     relations = [*tenants(flow, 33), flow.certificates()]
     out = flow.with_certificates(flow.state(*relations, config={"enforce-https": True}))
     cluster.publish_address()

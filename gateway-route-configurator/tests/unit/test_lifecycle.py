@@ -4,6 +4,8 @@ import dataclasses
 
 from ops import testing
 
+from modelsim.workload import statefulset
+
 HOST = "catalogue.example.com"
 WRITES = ("create", "update", "patch", "apply", "delete", "deletecollection")
 OWNER_LABELS = {
@@ -60,6 +62,7 @@ def test_steady_state_reconcile_sends_no_writes(world) -> None:
 
 
 def test_steady_state_reconcile_lists_each_kind_at_most_once(world) -> None:
+    world.kube.seed(statefulset(world.app, world.model, 1))  # Juju runs the app as one
     out = serving(world)
     world.kube.reset_requests()
 
