@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PURE = [
     "integrator.plan",
     "configurator.plan",
+    "dns_record",
     "gateway_route",
     "http_routes",
     "ingress_v2",
