@@ -18,6 +18,17 @@ APPLIED_HASH = "gateway-api.juju.is/applied-hash"
 Key = tuple[str, str, str]
 """(kind, namespace or "", name)."""
 
+KEYED_LISTS: dict[tuple[str, ...], tuple[tuple[str, str | None], ...]] = {
+    ("spec", "listeners"): (("name", None),),
+    ("spec", "ports"): (("port", None), ("protocol", "TCP")),
+    ("metadata", "ownerReferences"): (("uid", None),),
+}
+"""Lists the API merges by key (`x-kubernetes-list-type: map` in the Gateway API CRDs and the
+core OpenAPI schema), as (field, server default) pairs. Server-side apply merges their elements
+by key and need not take the applied order: structured-merge-diff keeps the stored order of
+elements both lists hold. Comparing these lists in order would rewrite an unchanged object on
+every hook once its elements were reordered."""
+
 
 def describe(obj: dict) -> str:
     """'Kind namespace/name' (or 'Kind name' when cluster-scoped) for logs and statuses."""
@@ -33,7 +44,36 @@ def key_of(obj: dict) -> Key:
 
 
 def _fingerprint(obj: dict) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
+    text = json.dumps(_canonical(obj), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _element_key(item: Any, fields: tuple[tuple[str, str | None], ...]) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    return json.dumps([item.get(name, default) for name, default in fields])
+
+
+def _keyed(items: list, path: tuple[str, ...]) -> dict[str, Any] | None:
+    """A keyed list's elements by key; None when `path` is not keyed or keys repeat."""
+    fields = KEYED_LISTS.get(path[-2:])
+    if fields is None:
+        return None
+    found = {_element_key(item, fields): item for item in items}
+    if None in found or len(found) != len(items):
+        return None
+    return {str(key): item for key, item in found.items()}
+
+
+def _canonical(value: Any, path: tuple[str, ...] = ()) -> Any:
+    """Keyed lists sorted by key: their order is not ours to set."""
+    if isinstance(value, dict):
+        return {k: _canonical(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v, path) for v in value]
+        keyed = _keyed(items, path)
+        return items if keyed is None else [keyed[k] for k in sorted(keyed)]
+    return value
 
 
 def prepare(owner: Owner, obj: dict) -> dict:
@@ -49,22 +89,27 @@ def prepare(owner: Owner, obj: dict) -> dict:
     return {**stamped, "metadata": metadata}
 
 
-def is_subset(wanted: Any, actual: Any) -> bool:
+def is_subset(wanted: Any, actual: Any, path: tuple[str, ...] = ()) -> bool:
     """True when every field in `wanted` has the same value in `actual`.
 
     Dicts may hold extra keys in `actual` (server defaults, status); lists must match element by
-    element, since an extra or missing listener, rule or port is a real difference.
+    element, since an extra or missing listener, rule or port is a real difference. Keyed lists
+    (KEYED_LISTS) match element by key, in any order.
     """
     if isinstance(wanted, dict):
         return isinstance(actual, dict) and all(
-            key in actual and is_subset(value, actual[key]) for key, value in wanted.items()
+            key in actual and is_subset(value, actual[key], (*path, key))
+            for key, value in wanted.items()
         )
     if isinstance(wanted, list):
-        return (
-            isinstance(actual, list)
-            and len(wanted) == len(actual)
-            and all(is_subset(w, a) for w, a in zip(wanted, actual, strict=True))
-        )
+        if not isinstance(actual, list) or len(wanted) != len(actual):
+            return False
+        mine, theirs = _keyed(wanted, path), _keyed(actual, path)
+        if mine is not None and theirs is not None:
+            return mine.keys() == theirs.keys() and all(
+                is_subset(item, theirs[key], path) for key, item in mine.items()
+            )
+        return all(is_subset(w, a, path) for w, a in zip(wanted, actual, strict=True))
     return wanted == actual
 
 
