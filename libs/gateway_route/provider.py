@@ -46,28 +46,58 @@ class GatewayRouteProvider:
         """Live gateway-route relations (ops leaves out the one being broken)."""
         return [rel for rel in self._charm.model.relations[self._relation_name] if rel.active]
 
+    def relation_ids(self) -> set[int]:
+        """Ids of the relations Juju lists, in one `relation-ids` call.
+
+        `ops.Model.relations` builds every relation's object to list them, one `relation-list`
+        call each; ops has no public way to ask for the ids alone, so this asks its backend,
+        falling back to the public way if that ever goes. During relation-broken Juju still
+        lists the broken relation (ops leaves it out of `relations`); so does this.
+        """
+        backend = getattr(self._charm.model, "_backend", None)
+        if backend is None or not hasattr(backend, "relation_ids"):
+            return {relation.id for relation in self.relations}
+        return set(backend.relation_ids(self._relation_name))
+
     def requests(self) -> list[Request]:
         """Every live relation's request, in relation-id order, bad data included as errors."""
-        requests: list[Request] = []
-        for relation in sorted(self.relations, key=lambda rel: rel.id):
-            databag = remote_app_databag(relation)
-            data = decode(RequirerData, databag) if databag is not None else None
-            remote_app = relation.app.name if relation.app is not None else None
-            raw = None if isinstance(data, RequirerData) else databag
-            requests.append(Request(relation.id, remote_app, data, raw, _remote_model(relation)))
-        return requests
+        return [self.read(relation) for relation in sorted(self.relations, key=lambda r: r.id)]
 
-    def answer(self, relation_id: int, data: ProviderData) -> None:
-        """Publish our answer on one relation (leader only; unchanged keys are not rewritten)."""
-        relation = self._relation(relation_id)
-        if relation is not None:
-            write_changed(self._charm, relation, encode(data))
+    def read(self, relation: ops.Relation) -> Request:
+        """One relation's request (the hook-tool calls of one relation, not of all N)."""
+        databag = remote_app_databag(relation)
+        data = decode(RequirerData, databag) if databag is not None else None
+        remote_app = relation.app.name if relation.app is not None else None
+        raw = None if isinstance(data, RequirerData) else databag
+        return Request(relation.id, remote_app, data, raw, _remote_model(relation))
 
-    def withdraw(self, relation_id: int) -> None:
-        """Remove our answer from one relation (leader only)."""
-        relation = self._relation(relation_id)
-        if relation is not None:
-            clear(self._charm, relation, list(ProviderData.model_fields))
+    def answer(
+        self, relation_id: int, data: ProviderData, relation: ops.Relation | None = None
+    ) -> dict[str, str] | None:
+        """Publish our answer on one relation (leader only; unchanged keys are not rewritten).
 
-    def _relation(self, relation_id: int) -> ops.Relation | None:
+        `relation`: the relation object when the caller has it (looking one up by id builds
+        every relation's, one `relation-list` each). Returns what the databag now holds of our
+        keys; None when the relation is gone or we are not leader.
+        """
+        relation = relation or self.relation(relation_id)
+        if relation is None or not self._charm.unit.is_leader():
+            return None
+        written = encode(data)
+        write_changed(self._charm, relation, written)
+        return written
+
+    def withdraw(
+        self, relation_id: int, relation: ops.Relation | None = None
+    ) -> dict[str, str] | None:
+        """Remove our answer from one relation (leader only); returns as `answer` does."""
+        relation = relation or self.relation(relation_id)
+        if relation is None or not self._charm.unit.is_leader():
+            return None
+        cleared = dict.fromkeys(ProviderData.model_fields, "")
+        clear(self._charm, relation, list(cleared))
+        return cleared
+
+    def relation(self, relation_id: int) -> ops.Relation | None:
+        """A live relation by id."""
         return next((rel for rel in self.relations if rel.id == relation_id), None)

@@ -5,13 +5,18 @@ import logging
 import ops
 from lightkube import Client
 
+from gateway_route import ProviderData, encode
 from gateway_route.provider import GatewayRouteProvider
 from integrator.certificates import GuardedCertificates
+from integrator.observe import RouteReads
 from integrator.plan import Cluster, Observed, Plan
 from kube_objects import ApiFailure
 from reconcile.unit import log_all, synced, to_ops
 
 logger = logging.getLogger(__name__)
+
+WITHDRAWN = dict.fromkeys(ProviderData.model_fields, "")
+"""Our keys as a withdrawal leaves them (an empty value is a removed key)."""
 
 
 def act(
@@ -21,6 +26,7 @@ def act(
     provider: GatewayRouteProvider,
     client: Client | ApiFailure,
     *,
+    routes: RouteReads,
     library: GuardedCertificates,
 ) -> None:
     """Apply and prune, then answer each configurator, then set the status.
@@ -38,8 +44,31 @@ def act(
     listing = cluster.listing if isinstance(cluster, Cluster) else None
     if not synced(charm, plan, client, observed.owner, listing):
         return
-    for relation_id, data in plan.answers.items():
-        provider.answer(relation_id, data)
-    for relation_id in plan.withdrawn:
-        provider.withdraw(relation_id)
+    publish(plan, provider, routes)
     charm.unit.status = to_ops(plan.status)
+
+
+def publish(plan: Plan, provider: GatewayRouteProvider, routes: RouteReads) -> None:
+    """Write each answer and withdrawal our databag does not already hold, and remember it.
+
+    What the databag holds is known from this leader's own writes (`integrator.memory`); an
+    unchanged answer costs no hook-tool call.
+    """
+    published = routes.memory.published
+    for relation_id, data in plan.answers.items():
+        if published.get(relation_id) != encode(data):
+            written = provider.answer(relation_id, data, routes.relation(relation_id))
+            _remember(published, relation_id, written)
+    for relation_id in plan.withdrawn:
+        if published.get(relation_id) != WITHDRAWN:
+            written = provider.withdraw(relation_id, routes.relation(relation_id))
+            _remember(published, relation_id, written)
+
+
+def _remember(
+    published: dict[int, dict[str, str]], relation_id: int, written: dict | None
+) -> None:
+    if written is None:
+        published.pop(relation_id, None)
+    else:
+        published[relation_id] = written

@@ -15,7 +15,8 @@ from lightkube import Client
 from gateway_route.provider import GatewayRouteProvider
 from integrator.act import act
 from integrator.certificates import GuardedCertificates, certificate_request, refresh_inputs
-from integrator.observe import NamespaceReads, juju_models, observe, route_requests
+from integrator.memory import Memory
+from integrator.observe import NamespaceReads, RouteReads, observe
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
 from integrator.plan.claims import NamespaceCheck, wanted_certificates
 from integrator.plan.get_certificate import certificate_result
@@ -36,12 +37,16 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
         # What the TLS library's last refresh read, and when its renewal check is next due.
-        self._stored.set_default(tls_inputs="", tls_check_at=0.0)
+        self._stored.set_default(tls_inputs="", tls_check_at=0.0, routes="")
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
         # One hook, one process: the client and the Namespace list are made once and shared by
         # the TLS library's callback and the reconcile.
         self._client: Client | ApiFailure | None = None
-        self.namespace_reads = NamespaceReads()
+        # Read once per hook, by the TLS library's callback or the reconcile, whichever is
+        # first; on leader-elected it must know before the library asks (a full read).
+        self.route_reads = RouteReads(self, self.routes, self._memory())
+        self.namespace_reads = NamespaceReads(self.route_reads)
+        framework.observe(self.on.leader_elected, self._bind)
         route = self.on[ROUTE_RELATION]
         certificates = self.on[CERTIFICATES_RELATION]
         changes = [
@@ -80,10 +85,31 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
     def _on_change(self, event: ops.EventBase) -> None:
         if leaving(self, event):
             return
+        reads = self.route_reads
+        reads.bind(event)
         client = self._connect()
         self._refresh_certificates(event)
-        observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
-        act(self, plan(observed), observed, self.routes, client, library=self.certificates)
+        observed = observe(self, reads, self.certificates, client, self.namespace_reads)
+        act(
+            self,
+            plan(observed),
+            observed,
+            self.routes,
+            client,
+            routes=reads,
+            library=self.certificates,
+        )
+        # Kept only if the hook succeeds (ops commits stored state at its end).
+        self._stored.routes = reads.memory.dump() if self.unit.is_leader() else ""
+
+    def _memory(self) -> Memory | None:
+        """What this unit remembers of the gateway-route relations, if it is still leader."""
+        if not self.unit.is_leader():
+            return None
+        return Memory.load(str(self._stored.routes))
+
+    def _bind(self, event: ops.EventBase) -> None:
+        self.route_reads.bind(event)
 
     def _refresh_certificates(self, event: ops.EventBase) -> None:
         """Run the TLS library's refresh when what it reads can have changed since it last ran.
@@ -127,7 +153,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         """One request per hostname; called by the TLS library in its own handlers too."""
         if not self.unit.is_leader():
             return []  # APP mode: only the leader requests
-        requests = route_requests(self, self.routes)
+        requests = self.route_reads()
         hostnames = wanted_certificates(self.config, requests, self._namespace_check(requests))
         return [certificate_request(hostname) for hostname in hostnames]
 
@@ -141,7 +167,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         others = any(r.remote_model not in (None, own_model) for r in requests)
         # Unreadable namespaces (an API hiccup) check only what needs no read: a request is
         # never withdrawn, and a served certificate never lost, for a transient failure.
-        namespaces = self._juju_models() if others else None
+        namespaces = self._juju_models(requests) if others else None
 
         def check(request: RouteRequest, claimed: str) -> str | None:
             return namespace_problem(
@@ -154,13 +180,13 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
         return check
 
-    def _juju_models(self) -> dict[str, str | None] | None:
+    def _juju_models(self, requests: Sequence[RouteRequest]) -> dict[str, str | None] | None:
         """Namespace -> Juju model UUID, or None when the cluster cannot be read."""
         client = self._connect()
         if isinstance(client, ApiFailure):
             return None
         try:
-            return juju_models(self.namespace_reads(client))
+            return self.namespace_reads.models(client, requests, self.model.uuid)
         except ApiFailure as failure:
             logger.warning("namespaces not readable for certificate requests: %s", failure)
             return None
@@ -170,7 +196,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         # The cluster is read too: while a replacement is on its way, the Secret says what is
         # served.
         client = self._connect()
-        observed = observe(self, self.routes, self.certificates, client, self.namespace_reads)
+        observed = observe(self, self.route_reads, self.certificates, client, self.namespace_reads)
         result = certificate_result(observed, hostname)
         if isinstance(result, str):
             event.fail(result)

@@ -5,14 +5,17 @@ GatewayClasses, and no GET: the listings also tell which names others hold.
 """
 
 import dataclasses
+import time
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import ops
 from lightkube import Client
 
-from gateway_route import DataError, ProviderData, decode
-from gateway_route.provider import GatewayRouteProvider
+from gateway_route import DataError, ProviderData, RequirerData, decode, encode
+from gateway_route.provider import GatewayRouteProvider, Request
 from integrator.certificates import GuardedCertificates
+from integrator.memory import Entry, Memory, full_read_due
 from integrator.plan import (
     CERTIFICATES_RELATION,
     OWNED_KINDS,
@@ -25,36 +28,128 @@ from integrator.plan import (
 from kube_apply import GatewayClass, list_all, read_listing
 from kube_objects import ApiFailure, Owner
 
+FULL_READ_EVENTS = (ops.StartEvent, ops.UpgradeCharmEvent, ops.LeaderElectedEvent)
+"""Hooks after which a remembered relation may be stale: a new charm, a new leader."""
+
 MODEL_UUID_ANNOTATION = "model.juju.is/id"
 """Juju annotates each model's namespace with the model's UUID (juju/juju caas/kubernetes)."""
 
 
-def route_requests(
-    charm: ops.CharmBase, provider: GatewayRouteProvider
-) -> tuple[RouteRequest, ...]:
-    """Every live gateway-route relation's request.
+class RouteReads:
+    """The gateway-route requests of one hook, read at most once, and only what changed.
 
-    Our previous answer matters only for a request that does not validate; reading it for every
-    relation cost ~0.5 s per hook at 1,000 relations.
+    Both the TLS library's certificate-request callback and the observe step need them. With a
+    trusted `Memory` (`integrator.memory`), only the relation the hook is about is read; the
+    rest is as the leader last read it. `memory` afterwards holds what this hook knows.
     """
-    found = []
-    for request in provider.requests():
-        previous = None
-        if isinstance(request.data, DataError) and charm.unit.is_leader():
-            relation = charm.model.get_relation(ROUTE_RELATION, request.relation_id)
-            ours = decode(ProviderData, relation.data[charm.app]) if relation else None
-            previous = ours if isinstance(ours, ProviderData) else None
-        found.append(
-            RouteRequest(
-                request.relation_id,
-                request.remote_app,
-                request.data,
-                request.databag,
-                previous,
-                request.remote_model,
-            )
+
+    def __init__(
+        self, charm: ops.CharmBase, provider: GatewayRouteProvider, memory: Memory | None
+    ) -> None:
+        self._charm, self._provider, self._remembered = charm, provider, memory
+        self._event: ops.EventBase | None = None
+        self._requests: tuple[RouteRequest, ...] | None = None
+        self.full = False
+        self.memory = memory or Memory()
+
+    def bind(self, event: ops.EventBase) -> None:
+        """The hook's event; a read made before, if the event changes what is read, is redone."""
+        if self._event is not None:
+            return
+        self._event = event
+        if self._forced or self.touched is not None or isinstance(event, ops.UpdateStatusEvent):
+            self._requests = None
+
+    @property
+    def _forced(self) -> bool:
+        return isinstance(self._event, FULL_READ_EVENTS)
+
+    @property
+    def touched(self) -> ops.Relation | None:
+        """The gateway-route relation this hook is about, if any."""
+        event = self._event
+        if isinstance(event, ops.RelationEvent) and event.relation.name == ROUTE_RELATION:
+            return event.relation
+        return None
+
+    def __call__(self) -> tuple[RouteRequest, ...]:
+        """Every live gateway-route relation's request, in relation-id order."""
+        if self._requests is None:
+            self._requests = self._read()
+        return self._requests
+
+    def relation(self, relation_id: int) -> ops.Relation | None:
+        """The relation to write to (the hook's own costs no lookup of all N)."""
+        touched = self.touched
+        if touched is not None and touched.id == relation_id:
+            return touched
+        return self._provider.relation(relation_id)
+
+    def _read(self) -> tuple[RouteRequest, ...]:
+        now = time.time()
+        periodic = isinstance(self._event, ops.UpdateStatusEvent)
+        self.full = full_read_due(
+            self._remembered, forced=self._forced, periodic=periodic, now=now
         )
-    return tuple(found)
+        if not self.full:
+            assert self._remembered is not None
+            self.memory = self._remembered
+            # A relation that came or went without a hook this unit ran: read them all.
+            self.full = not self._update(self.memory)
+        if self.full:
+            self.memory = Memory(full_at=now)
+            for request in self._provider.requests():
+                self.memory.entries[request.relation_id] = _entry(request)
+        entries = self.memory.entries
+        return tuple(self._request(rid, entries[rid]) for rid in sorted(entries))
+
+    def _update(self, memory: Memory) -> bool:
+        """Read again the one relation the hook is about (a broken one is forgotten).
+
+        False when Juju lists other relations than remembered (one `relation-ids` call).
+        """
+        touched = self.touched
+        live = self._provider.relation_ids()
+        if touched is not None and isinstance(self._event, ops.RelationBrokenEvent):
+            live.discard(touched.id)
+            memory.entries.pop(touched.id, None)
+            memory.published.pop(touched.id, None)
+        elif touched is not None and touched.id in live:
+            memory.entries[touched.id] = _entry(self._provider.read(touched))
+        return live == set(memory.entries)
+
+    def _request(self, relation_id: int, entry: Entry) -> RouteRequest:
+        data = None if entry.databag is None else decode(RequirerData, entry.databag)
+        previous = None
+        if isinstance(data, DataError) and self._charm.unit.is_leader():
+            previous = self._previous(relation_id)
+        return RouteRequest(
+            relation_id,
+            entry.remote_app,
+            data,
+            None if isinstance(data, RequirerData) else entry.databag,
+            previous,
+            entry.remote_model,
+        )
+
+    def _previous(self, relation_id: int) -> ProviderData | None:
+        """Our last answer: needed only for a request that does not validate (to keep it)."""
+        ours = self.memory.published.get(relation_id)
+        if ours is None:
+            relation = self.relation(relation_id)
+            if relation is None:
+                return None
+            ours = dict(relation.data[self._charm.app])
+            self.memory.published[relation_id] = ours
+        found = decode(ProviderData, ours)
+        return found if isinstance(found, ProviderData) else None
+
+
+def _entry(request: Request) -> Entry:
+    databag = request.databag
+    if isinstance(request.data, RequirerData):
+        databag = encode(request.data)
+    return Entry(request.remote_app, request.remote_model, databag)
 
 
 def certificates(charm: ops.CharmBase, library: GuardedCertificates) -> Certificates:
@@ -66,22 +161,57 @@ def certificates(charm: ops.CharmBase, library: GuardedCertificates) -> Certific
 
 
 class NamespaceReads:
-    """The cluster's Namespaces, listed at most once per hook.
+    """Namespace -> Juju model UUID, listed at most once per hook, and only when needed.
 
-    Both the TLS library's certificate-request callback and the observe step need them (to
-    check which model a requester's namespace is); a charm object lives for one hook.
+    Both the TLS library's certificate-request callback and the observe step need it (to check
+    which model a requester's namespace is); a charm object lives for one hook. The leader's
+    memory (`integrator.memory`) answers when it names every cross-model requester's namespace
+    and model; a full read of the relations lists them again.
     """
 
-    def __init__(self) -> None:
-        self._found: list[dict] | None = None
+    def __init__(self, routes: RouteReads | None = None) -> None:
+        self._routes = routes
+        self._listed: dict[str, str | None] | None = None
         self._read = False
 
-    def __call__(self, client: Client) -> list[dict] | None:
-        """Every Namespace (None: not served, never for a core kind); raises ApiFailure."""
+    def models(
+        self, client: Client, requests: Sequence[RouteRequest], own_model: str | None
+    ) -> dict[str, str | None] | None:
+        """The map (None: not served, never for a core kind); raises ApiFailure."""
+        routes = self._routes
+        memory = None if routes is None else routes.memory
         if not self._read:
-            self._found = list_all(client, "Namespace", None)  # a failure is not remembered
-            self._read = True
-        return self._found
+            trusted = memory is not None and routes is not None and not routes.full
+            if (
+                memory is not None
+                and trusted
+                and _names_all(memory.namespaces, requests, own_model)
+            ):
+                return memory.namespaces
+            self._listed = juju_models(list_all(client, "Namespace", None))
+            self._read = True  # a failure (raised above) is not remembered
+        if memory is not None:
+            memory.namespaces = self._listed
+        return self._listed
+
+
+def _names_all(
+    namespaces: Mapping[str, str | None] | None,
+    requests: Sequence[RouteRequest],
+    own_model: str | None,
+) -> bool:
+    """Whether `namespaces` holds every cross-model requester's claimed namespace and model."""
+    if namespaces is None:
+        return False
+    models = set(namespaces.values())
+    for request in requests:
+        if request.remote_model in (None, own_model):
+            continue
+        if not isinstance(request.data, RequirerData):
+            return False  # what an invalid request claims is the plan's to salvage
+        if request.data.namespace not in namespaces or request.remote_model not in models:
+            return False
+    return True
 
 
 def cluster(
@@ -89,21 +219,38 @@ def cluster(
     owner: Owner,
     namespace: str,
     namespace_reads: NamespaceReads | None = None,
+    *,
+    requests: Sequence[RouteRequest] = (),
+    own_model: str | None = None,
 ) -> Cluster | ApiFailure:
-    """Our objects, the names others hold, the GatewayClasses and the Juju models' namespaces."""
+    """Our objects, the names others hold, the GatewayClasses and the Juju models' namespaces.
+
+    In a gateway-route relation hook from memory, the GatewayClasses are as last listed (they
+    matter to config and the Gateway, not to one tenant); every other hook lists them.
+    """
     if isinstance(client, ApiFailure):
         return client
     reads = namespace_reads or NamespaceReads()
+    routes = reads._routes
+    memory = None if routes is None else routes.memory
+    remembered = routes is not None and routes.touched is not None and not routes.full
     try:
         listing = read_listing(client, owner, OWNED_KINDS, namespace)
-        classes = list_all(client, GatewayClass, None) if listing.serves("Gateway") else None
-        namespaces = reads(client)
+        classes = None
+        if listing.serves("Gateway"):
+            if remembered and memory is not None and memory.gateway_classes is not None:
+                classes = memory.gateway_classes
+            else:
+                classes = list_all(client, GatewayClass, None)
+        namespaces = reads.models(client, requests, own_model)
     except ApiFailure as failure:
         return failure
+    if memory is not None and classes is not None:
+        memory.gateway_classes = list(classes)
     return Cluster(
         listing=listing,
         gateway_classes=None if classes is None else tuple(classes),
-        namespaces=juju_models(namespaces),
+        namespaces=namespaces,
     )
 
 
@@ -121,7 +268,7 @@ def juju_models(namespaces: list[dict] | None) -> dict[str, str | None] | None:
 
 def observe(
     charm: ops.CharmBase,
-    provider: GatewayRouteProvider,
+    routes: RouteReads,
     library: GuardedCertificates,
     client: Client | ApiFailure | None,
     namespace_reads: NamespaceReads | None = None,
@@ -139,11 +286,18 @@ def observe(
         leader=True,
         config=dict(charm.config),
         model_uuid=charm.model.uuid,
-        requests=route_requests(charm, provider),
+        requests=routes(),
         certificates=certificates(charm, library),
         now=datetime.now(UTC),
     )
     if client is None:
         return observed
-    found = cluster(client, observed.owner, namespace, namespace_reads)
+    found = cluster(
+        client,
+        observed.owner,
+        namespace,
+        namespace_reads,
+        requests=observed.requests,
+        own_model=observed.model_uuid,
+    )
     return dataclasses.replace(observed, cluster=found)
