@@ -24,7 +24,6 @@ from kube_apply.classify import API_ERRORS, classify
 from kube_apply.client import connect
 from kube_apply.listing import read_listing
 from kube_objects.desired import describe
-from kube_objects.failures import ApiFailure
 from kube_objects.ownership import Owner
 
 logger = logging.getLogger(__name__)
@@ -85,10 +84,7 @@ def remove_owned(owner: Owner, namespace: str, kinds: Sequence[str]) -> list[str
                     continue
                 applier.delete(obj)
                 deleted.append(describe(obj))
-    except ApiFailure as failure:
-        logger.error("could not delete owned objects on removal: %s", failure.message)
-        return []
-    except API_ERRORS as error:
+    except API_ERRORS as error:  # ApiFailure included: classify returns it as it is
         logger.error("could not delete owned objects on removal: %s", classify(error).message)
         return []
     for name in deleted:

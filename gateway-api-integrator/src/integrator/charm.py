@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import ops
 from charmlibs.interfaces.tls_certificates import (
@@ -14,7 +13,7 @@ from lightkube import Client
 
 from gateway_route.provider import GatewayRouteProvider
 from integrator.act import act
-from integrator.certificates import GuardedCertificates, certificate_request, refresh_inputs
+from integrator.certificates import GuardedCertificates, certificate_request
 from integrator.memory import Memory
 from integrator.observe import NamespaceReads, RouteReads, observe
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
@@ -22,6 +21,7 @@ from integrator.plan.claims import NamespaceCheck, wanted_certificates
 from integrator.plan.get_certificate import certificate_result
 from integrator.plan.identity import namespace_problem
 from integrator.plan.snapshot import CHARM, RouteRequest
+from integrator.refresh import CertificateRefresh
 from kube_apply import try_connect
 from kube_objects import ApiFailure
 from reconcile.unit import leaving, remove_on_app_removal
@@ -37,7 +37,9 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
         # What the TLS library's last refresh read, and when its renewal check is next due.
-        self._stored.set_default(tls_inputs="", tls_check_at=0.0, routes="")
+        self._stored.set_default(
+            tls_inputs="", tls_check_at=0.0, tls_wanted="", tls_found="", routes=""
+        )
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
         # One hook, one process: the client and the Namespace list are made once and shared by
         # the TLS library's callback and the reconcile.
@@ -67,11 +69,20 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             certificate_requests=self._certificate_requests,
             mode=Mode.APP,
         )
+        self.refresh = CertificateRefresh(
+            self,
+            self.certificates,
+            self._stored,
+            lambda: self._certificate_requests(None),
+            lambda: self.route_reads.full,
+        )
         for event in [
             *changes,
             self.on.leader_elected,
             certificates.relation_changed,
             certificates.relation_broken,
+            # After the library's renewal: its new CSR makes the hostname wait again.
+            self.on.secret_expired,
         ]:
             framework.observe(event, self._on_change)
         framework.observe(self.on.get_certificate_action, self._on_get_certificate)
@@ -88,19 +99,23 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         reads = self.route_reads
         reads.bind(event)
         client = self._connect()
-        self._refresh_certificates(event)
-        observed = observe(self, reads, self.certificates, client, self.namespace_reads)
-        act(
+        self.refresh.before_observe(event)
+        observed = observe(
             self,
-            plan(observed),
-            observed,
-            self.routes,
+            reads,
+            self.certificates,
             client,
-            routes=reads,
-            library=self.certificates,
+            self.namespace_reads,
+            remembered=self.refresh.certificates(),
         )
-        # Kept only if the hook succeeds (ops commits stored state at its end).
-        self._stored.routes = reads.memory.dump() if self.unit.is_leader() else ""
+        planned = plan(observed)
+        act(self, planned, observed, self.routes, client, routes=reads, library=self.certificates)
+        self.refresh.remember(observed.certificates, renewed=planned.renew_key)
+        # Kept only if the hook succeeds (ops commits stored state at its end); written only
+        # when changed (~1 KB per relation).
+        remembered = reads.memory.dump() if self.unit.is_leader() else ""
+        if remembered != self._stored.routes:
+            self._stored.routes = remembered
 
     def _memory(self) -> Memory | None:
         """What this unit remembers of the gateway-route relations, if it is still leader."""
@@ -110,42 +125,6 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
 
     def _bind(self, event: ops.EventBase) -> None:
         self.route_reads.bind(event)
-
-    def _refresh_certificates(self, event: ops.EventBase) -> None:
-        """Run the TLS library's refresh when what it reads can have changed since it last ran.
-
-        It reads the wanted requests, both app databags of the certificates relation, its key
-        (a new key comes with new CSRs) and the clock (its renewal safety net); a digest of
-        the first three and the next renewal check are kept in stored state. A new pod has
-        neither, and start and upgrade-charm always refresh.
-        """
-        relation = self.model.get_relation(CERTIFICATES_RELATION)
-        library = self.certificates
-        if relation is None or relation.app is None or not self.unit.is_leader():
-            self._stored.tls_inputs = ""  # leadership may come back with other CSRs sent
-            return
-        wanted = self._certificate_requests(None)
-        now = datetime.now(UTC)
-        check_at = self._stored.tls_check_at
-        stale = (
-            isinstance(event, ops.StartEvent | ops.UpgradeCharmEvent)
-            or (check_at is not None and now.timestamp() >= check_at)
-            or self._stored.tls_inputs != self._tls_inputs(relation, wanted)
-        )
-        if stale and not library.configured:
-            library.sync()
-        if not library.configured:
-            return
-        # Ran now or in the library's own observer; a refresh that failed is retried.
-        check = library.next_renewal_check(now)
-        self._stored.tls_check_at = None if check is None else check.timestamp()
-        self._stored.tls_inputs = "" if library.problem else self._tls_inputs(relation, wanted)
-
-    def _tls_inputs(
-        self, relation: ops.Relation, wanted: Sequence[CertificateRequestAttributes]
-    ) -> str:
-        assert relation.app is not None
-        return refresh_inputs(wanted, relation.data[self.app], relation.data[relation.app])
 
     def _certificate_requests(
         self, _: ProviderCapabilities | None

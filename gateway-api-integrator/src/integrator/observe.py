@@ -272,6 +272,8 @@ def observe(
     library: GuardedCertificates,
     client: Client | ApiFailure | None,
     namespace_reads: NamespaceReads | None = None,
+    *,
+    remembered: Certificates | None = None,
 ) -> Observed:
     """The snapshot the plan decides from; a non-leader reads nothing but that it is not leader.
 
@@ -287,7 +289,7 @@ def observe(
         config=dict(charm.config),
         model_uuid=charm.model.uuid,
         requests=routes(),
-        certificates=certificates(charm, library),
+        certificates=certificates(charm, library) if remembered is None else remembered,
         now=datetime.now(UTC),
     )
     if client is None:

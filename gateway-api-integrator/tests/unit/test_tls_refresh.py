@@ -12,7 +12,7 @@ import pytest
 from charmlibs.interfaces.tls_certificates import TLSCertificatesRequiresV4
 from charmlibs.interfaces.tls_certificates import _tls_certificates as library_module
 
-from integrator import charm as charm_module
+from integrator import refresh as refresh_module
 
 HOST = "shop.example.com"
 
@@ -54,7 +54,7 @@ def later(monkeypatch: pytest.MonkeyPatch, delta: timedelta) -> None:
         def now(cls, tz=None):
             return datetime.now(tz or UTC) + delta
 
-    monkeypatch.setattr(charm_module, "datetime", Clock)
+    monkeypatch.setattr(refresh_module, "datetime", Clock)
     monkeypatch.setattr(library_module, "datetime", Clock)
 
 
