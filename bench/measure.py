@@ -22,7 +22,7 @@ class Sample:
 
     charm: str
     event: str
-    phase: str  # "first", "steady" or "change"
+    phase: str  # "first", "steady", "change", "remove", "arrive" or "join"
     seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
     """The charm's thread only: the API double serves from its own threads."""
@@ -30,6 +30,8 @@ class Sample:
     verbs: dict[str, int] = field(default_factory=dict)
     lists_by_kind: dict[str, int] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
+    tenant: int | None = None
+    """Of a join: k, the tenant that joined (k - 1 had joined before)."""
 
     @property
     def median_ms(self) -> float:
@@ -45,6 +47,17 @@ class Sample:
     def tools(self) -> int:
         """Hook-tool calls of the last run."""
         return sum(self.hook_tools.values())
+
+    def add(self, part: Sample) -> None:
+        """Count `part`'s last run as part of this sample's last run (a join is 3-4 hooks)."""
+        if not self.seconds:
+            self.seconds, self.cpu_seconds = [0.0], [0.0]
+        self.seconds[-1] += part.seconds[-1]
+        self.cpu_seconds[-1] += part.cpu_seconds[-1]
+        self.hook_tools = _summed(self.hook_tools, part.hook_tools)
+        self.verbs = _summed(self.verbs, part.verbs)
+        self.lists_by_kind = _summed(self.lists_by_kind, part.lists_by_kind)
+        self.writes = [*self.writes, *part.writes]
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -63,7 +76,12 @@ class Sample:
             "requests": self.verbs,
             "lists_by_kind": self.lists_by_kind,
             "writes": self.writes,
+            **({"tenant": self.tenant} if self.tenant is not None else {}),
         }
+
+
+def _summed(one: dict[str, int], other: dict[str, int]) -> dict[str, int]:
+    return dict(sorted((Counter(one) + Counter(other)).items()))
 
 
 def record(requests: list[RequestRecord]) -> tuple[dict[str, int], dict[str, int], list[str]]:

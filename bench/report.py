@@ -46,10 +46,34 @@ def _row(size: dict[str, Any], event: dict[str, Any]) -> str:
     )
 
 
-def render(data: dict[str, Any]) -> str:
-    """Plain-text tables of everything in `data`."""
+def _seconds(ms: float) -> str:
+    return f"{ms / 1000:,.1f} s" if ms < 120_000 else f"{ms / 60_000:,.1f} min"
+
+
+def join_lines(data: dict[str, Any]) -> list[str]:
+    """One line per N and world: the modelled time for all N tenants to join and be served."""
+    lines = []
+    for size in data["sizes"]:
+        n, world, joins = size["tenants"], size.get("world", "tls"), size.get("joins")
+        head = f"N={n} {world}: modelled time for all {n} tenants to join and be served:"
+        if not joins:
+            reason = "; ".join(size.get("skipped", [])) or "not measured"
+            lines.append(f"{head} not measured ({reason})")
+            continue
+        total = joins["total"]
+        lines.append(
+            f"{head} {_seconds(total['modelled_ms'])} ({total['hooks']:,} hooks, "
+            f"{total['hook_tools']:,.0f} hook-tool calls x "
+            f"{data.get('modelled_ms_per_hook_tool', 20):g} ms + {_seconds(total['wall_ms'])} "
+            f"in-process, {_seconds(total['cpu_ms'])} of it charm CPU; joins measured at "
+            f"k = {', '.join(str(k) for k in joins['sampled'])})"
+        )
+    return lines
+
+
+def _legend(data: dict[str, Any]) -> list[str]:
     m = data["machine"]
-    lines = [
+    return [
         f"machine: {m['nproc']} CPU(s), {m['cpu']}, Python {m['python']}",
         f"median of {data['repeats']} runs per event (first reconcile of each configurator: "
         "median over all N); API requests and hook-tool calls of one run; Gateway API v1.6.1 "
@@ -57,11 +81,20 @@ def render(data: dict[str, Any]) -> str:
         f"modelled = wall + hook tools x {data.get('modelled_ms_per_hook_tool', 20):g} ms "
         f"({data.get('modelled_ms_source', '')})",
         "world tls: enforce-https, certificates issued; http: enforce-https off, no certificates",
+        "phases: first (no stored state, empty cluster; tls: the TLS library's refresh skipped, "
+        "its data being current), steady (no change), change (one tenant's hostname), remove "
+        "(one tenant's relation-broken), arrive (certificates for all N), join (the k-th "
+        "tenant's hooks, run once)",
         "tools: hook-tool calls / of which juju-log (ops sends each log record at DEBUG+)",
         "",
         f"{'N':>5} {'world':<5} {'charm':<13} {'event':<31} {'phase':<6} {'wall ms':>8} "
         f"{'cpu ms':>8} {'tools':>6} {'modelled':>9}  requests",
     ]
+
+
+def render(data: dict[str, Any]) -> str:
+    """Plain-text tables of everything in `data`."""
+    lines = _legend(data)
     for size in data["sizes"]:
         for event in size["events"]:
             lines.append(_row(size, event))
@@ -70,6 +103,8 @@ def render(data: dict[str, Any]) -> str:
             f"{size['holders'].get('Gateway', 0)} Gateway(s) + "
             f"{size['holders'].get('ListenerSet', 0)} ListenerSet(s)"
         )
+    lines += ["", "joins: one line per N (method in results.json, sizes[].joins.method):"]
+    lines += [f"  {line}" for line in join_lines(data)]
     lines += ["", "zero-write steady state (asserted):"]
     for size in data["sizes"]:
         world = size.get("world", "http")

@@ -12,21 +12,28 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
-from charmlibs.interfaces.tls_certificates import CertificateSigningRequest, PrivateKey
+from charmlibs.interfaces.tls_certificates import (
+    CertificateSigningRequest,
+    PrivateKey,
+    TLSCertificatesRequiresV4,
+)
 from charmlibs.interfaces.tls_certificates._tls_certificates import (
     LIBID,
     _CertificateSigningRequest,
     _RequirerData,
 )
-from ops import testing
+from ops import EventBase, testing
 
 from charmspecs import context
 from gateway_route import RequirerData, encode
-from integrator.certificates import certificate_request, refresh_inputs
+from integrator.certificates import certificate_request
+from integrator.observe import MODEL_UUID_ANNOTATION
 from kubedouble import KubeDouble
 from modelsim.model import model_uuid
 from modelsim.workload import statefulset
@@ -65,13 +72,15 @@ def configurator_context() -> testing.Context:
 def seed_cluster(kube: KubeDouble, tenants: int) -> None:
     """Namespaces, Juju's StatefulSets, and the one GatewayClass, accepted.
 
-    Every application runs as a StatefulSet, which the charms' objects name as their owner.
+    Juju annotates each model's namespace with the model's UUID; every application runs as a
+    StatefulSet, which the charms' objects name as their owner.
     """
     kube.ensure_namespace(GATEWAY_MODEL)
     kube.seed(statefulset(GATEWAY_APP, GATEWAY_MODEL, 1))
     for index in range(1, tenants + 1):
-        kube.ensure_namespace(tenant_model(index))
-        kube.seed(statefulset(ROUTE_APP, tenant_model(index), 1))
+        model = tenant_model(index)
+        kube.ensure_namespace(model, {MODEL_UUID_ANNOTATION: model_uuid(model)})
+        kube.seed(statefulset(ROUTE_APP, model, 1))
     kube.seed(
         {
             "apiVersion": "gateway.networking.k8s.io/v1",
@@ -100,8 +109,12 @@ def route_relation(index: int, generation: int = 0) -> testing.Relation:
     )
 
 
-def integrator_state(tenants: int, world: str = "tls") -> testing.State:
-    """The leader of the gateway app with `tenants` gateway-route relations, in `world`."""
+def integrator_state(tenants: int, world: str = "tls", *, issued: bool = True) -> testing.State:
+    """The leader of the gateway app with `tenants` gateway-route relations, in `world`.
+
+    Only what Juju holds: no stored state, as on a new pod. `issued=False`: the CSRs are sent,
+    the provider has not answered yet.
+    """
     routes = [route_relation(i) for i in range(1, tenants + 1)]
     if world == "http":
         return testing.State(
@@ -110,7 +123,8 @@ def integrator_state(tenants: int, world: str = "tls") -> testing.State:
             config={"enforce-https": False},
             model=testing.Model(name=GATEWAY_MODEL),
         )
-    return certified_state(routes, [tenant_hostname(i) for i in range(1, tenants + 1)])
+    hostnames = [tenant_hostname(i) for i in range(1, tenants + 1)]
+    return certified_state(routes, hostnames, issued=issued)
 
 
 @functools.cache
@@ -119,37 +133,54 @@ def _tls() -> tuple[str, TLSProvider]:
     return str(PrivateKey.generate(key_size=2048)), TLSProvider()
 
 
-def certified_state(routes: list[testing.Relation], hostnames: list[str]) -> testing.State:
-    """A deployment that has run for a while: CSRs sent, every certificate issued.
+def provider() -> TLSProvider:
+    """The CA answering every world's CSRs (stable: the same CSR gets the same certificate)."""
+    return _tls()[1]
 
-    Built directly rather than by running the TLS library's refresh, whose ~1.5·N² CSR parses
-    take minutes at N = 1,000: our CSRs (the library's databag format, made with the charm's
-    key), the provider's answer, the Juju secret the library keeps per certificate, and what
-    the charm keeps of its last refresh (a digest of those inputs, the renewal check weeks
-    away). The sweep checks the charm agrees: its first reconcile leaves the digest as it was,
-    so the library's refresh did not run.
+
+def key_secret() -> testing.Secret:
+    """The TLS library's private-key secret, seeded so that no world generates a key."""
+    return testing.Secret({"private-key": _tls()[0]}, label=REQUIRER_KEY_LABEL, owner="app")
+
+
+def certificates_relation(
+    ours: dict[str, str] | None = None, theirs: dict[str, str] | None = None
+) -> testing.Relation:
+    """The certificates relation to self-signed-certificates, with both app databags."""
+    return testing.Relation(
+        "certificates",
+        id=CERTIFICATES_ID,
+        remote_app_name="self-signed-certificates",
+        local_app_data=dict(ours or {}),
+        remote_app_data=dict(theirs or {}),
+    )
+
+
+def certified_state(
+    routes: list[testing.Relation], hostnames: list[str], *, issued: bool = True
+) -> testing.State:
+    """A deployment that has run for a while: CSRs sent and (if `issued`) every one answered.
+
+    Built directly in the TLS library's own formats (its databag, one Juju secret per
+    certificate) rather than by running its refresh, whose ~1.5·N² CSR parses take minutes at
+    N = 1,000. The charm's own stored state is not built: the first hook makes it
+    (`skipped_library_refresh`), and the sweep checks no later no-change hook refreshes.
     """
-    key, provider = _tls()
+    key, ca = _tls()
     private_key = PrivateKey.from_string(key)
-    requests = [certificate_request(hostname) for hostname in hostnames]
     ours: dict[str, str] = {}
     _RequirerData(
         certificate_signing_requests=[
             _CertificateSigningRequest(
-                certificate_signing_request=str(r.generate_csr(private_key=private_key)).strip(),
+                certificate_signing_request=str(
+                    certificate_request(hostname).generate_csr(private_key=private_key)
+                ).strip(),
                 ca=False,
             )
-            for r in requests
+            for hostname in hostnames
         ]
     ).dump(ours)
-    theirs = provider.answer(ours)
-    certificates = testing.Relation(
-        "certificates",
-        id=CERTIFICATES_ID,
-        remote_app_name="self-signed-certificates",
-        local_app_data=ours,
-        remote_app_data=theirs,
-    )
+    theirs = ca.answer(ours) if issued else {}
     kept = [
         testing.Secret(
             {"certificate": entry["certificate"], "csr": entry["certificate_signing_request"]},
@@ -159,36 +190,77 @@ def certified_state(routes: list[testing.Relation], hostnames: list[str]) -> tes
             ).get_sha256_hex(),
             owner="app",
         )
-        for entry in json.loads(theirs["certificates"])
+        for entry in json.loads(theirs.get("certificates", "[]"))
     ]
-    check_at = datetime.now(UTC) + provider.validity * 0.9 - timedelta(days=1)
-    stored = testing.StoredState(
-        "_stored",
-        owner_path="GatewayApiIntegratorCharm",
-        content={
-            "tls_inputs": refresh_inputs(requests, ours, theirs),
-            "tls_check_at": check_at.timestamp(),
-        },
-    )
     return testing.State(
         leader=True,
-        relations=[*routes, certificates],
+        relations=[*routes, certificates_relation(ours, theirs)],
         config={"enforce-https": True},
         model=testing.Model(name=GATEWAY_MODEL),
-        secrets=[
-            testing.Secret({"private-key": key}, label=REQUIRER_KEY_LABEL, owner="app"),
-            *kept,
-        ],
-        stored_states=[stored],
+        secrets=[key_secret(), *kept],
     )
 
 
-def refresh_digest(state: testing.State) -> str | None:
-    """The digest the integrator kept of the TLS library's last refresh (None: none kept)."""
-    for stored in state.stored_states:
-        if stored.name == "_stored" and stored.owner_path == "GatewayApiIntegratorCharm":
-            return stored.content.get("tls_inputs")
-    return None
+def answered(state: testing.State) -> testing.State:
+    """`state` once the provider has answered every CSR in our certificates databag."""
+    relation = state.get_relation(CERTIFICATES_ID)
+    assert isinstance(relation, testing.Relation)
+    theirs = provider().answer(relation.local_app_data)
+    return with_relation(state, replace(relation, remote_app_data=theirs))
+
+
+@contextmanager
+def skipped_library_refresh() -> Iterator[None]:
+    """The TLS library's refresh (`_configure`) does nothing inside the block.
+
+    For the hook that seeds a world built in the library's formats, whose refresh would change
+    nothing but cost ~1.5·N² CSR parses: the charm then keeps its own state of that hook.
+    """
+    with patch.object(TLSCertificatesRequiresV4, "_configure", _no_refresh):
+        yield
+
+
+def _no_refresh(self: TLSCertificatesRequiresV4, event: EventBase | None = None) -> None:
+    del self, event
+
+
+@contextmanager
+def counted_library_refreshes() -> Iterator[list[str]]:
+    """Every run of the TLS library's refresh inside the block, by the event that caused it."""
+    runs: list[str] = []
+    original = TLSCertificatesRequiresV4._configure
+
+    def counted(self: TLSCertificatesRequiresV4, event: EventBase | None = None) -> None:
+        runs.append(type(event).__name__ if event is not None else "sync")
+        original(self, event)
+
+    with patch.object(TLSCertificatesRequiresV4, "_configure", counted):
+        yield runs
+
+
+def without_relation(state: testing.State, relation_id: int) -> testing.State:
+    """`state` once Juju has forgotten a relation (after its relation-broken hook)."""
+    return replace(state, relations=[r for r in state.relations if r.id != relation_id])
+
+
+def with_relations(state: testing.State, relations: list[testing.Relation]) -> testing.State:
+    """`state` with `relations` added (or replacing those of the same id)."""
+    ids = {relation.id for relation in relations}
+    kept = [relation for relation in state.relations if relation.id not in ids]
+    return replace(state, relations=[*kept, *relations])
+
+
+def empty_state(world: str) -> testing.State:
+    """The gateway app before any configurator relates (tls: related to its CA, key made)."""
+    if world == "http":
+        return integrator_state(0, "http")
+    return testing.State(
+        leader=True,
+        relations=[certificates_relation()],
+        config={"enforce-https": True},
+        model=testing.Model(name=GATEWAY_MODEL),
+        secrets=[key_secret()],
+    )
 
 
 def with_relation(state: testing.State, relation: testing.Relation) -> testing.State:
