@@ -5,11 +5,13 @@ import logging
 import ops
 from lightkube import Client
 
+from dns_record.requirer import DnsRecordRequirer
 from gateway_route import ProviderData, encode
 from gateway_route.provider import GatewayRouteProvider
 from integrator.certificates import GuardedCertificates
 from integrator.observe import RouteReads
 from integrator.plan import Cluster, Observed, Plan
+from integrator.plan.dns import DNS_RELATION
 from kube_objects import ApiFailure
 from reconcile.unit import log_all, synced, to_ops
 
@@ -45,6 +47,8 @@ def act(
     if not synced(charm, plan, client, observed.owner, listing):
         return
     publish(plan, provider, routes)
+    if plan.dns_entries is not None:
+        DnsRecordRequirer(charm, DNS_RELATION).publish(plan.dns_entries)
     charm.unit.status = to_ops(plan.status)
 
 

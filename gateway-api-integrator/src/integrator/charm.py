@@ -18,6 +18,7 @@ from integrator.memory import Memory
 from integrator.observe import NamespaceReads, RouteReads, observe
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
 from integrator.plan.claims import NamespaceCheck, wanted_certificates
+from integrator.plan.dns import DNS_RELATION
 from integrator.plan.get_certificate import certificate_result
 from integrator.plan.identity import namespace_problem
 from integrator.plan.snapshot import CHARM, RouteRequest
@@ -83,6 +84,8 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             certificates.relation_broken,
             # After the library's renewal: its new CSR makes the hostname wait again.
             self.on.secret_expired,
+            self.on[DNS_RELATION].relation_changed,
+            self.on[DNS_RELATION].relation_broken,
         ]:
             framework.observe(event, self._on_change)
         framework.observe(self.on.get_certificate_action, self._on_get_certificate)

@@ -14,6 +14,7 @@ from lightkube import Client
 
 from gateway_route import DataError, ProviderData, RequirerData, decode, encode
 from gateway_route.provider import GatewayRouteProvider, Request
+from gateway_route.relation_data import remote_app_databag
 from integrator.certificates import GuardedCertificates
 from integrator.memory import Entry, Memory, full_read_due
 from integrator.plan import (
@@ -25,6 +26,8 @@ from integrator.plan import (
     Observed,
     RouteRequest,
 )
+from integrator.plan.dns import DNS_RELATION
+from integrator.plan.snapshot import DnsProvider
 from kube_apply import GatewayClass, list_all, read_listing
 from kube_objects import ApiFailure, Owner
 
@@ -150,6 +153,23 @@ def _entry(request: Request) -> Entry:
     if isinstance(request.data, RequirerData):
         databag = encode(request.data)
     return Entry(request.remote_app, request.remote_model, databag)
+
+
+def dns_providers(charm: ops.CharmBase) -> tuple[DnsProvider, ...]:
+    """Each dns-record relation's provider answers and our last request (a few relations)."""
+    found = []
+    for relation in sorted(charm.model.relations[DNS_RELATION], key=lambda r: r.id):
+        if not relation.active:
+            continue
+        found.append(
+            DnsProvider(
+                relation.id,
+                relation.app.name if relation.app is not None else None,
+                remote_app_databag(relation),
+                dict(relation.data[charm.app]),
+            )
+        )
+    return tuple(found)
 
 
 def certificates(charm: ops.CharmBase, library: GuardedCertificates) -> Certificates:
@@ -290,6 +310,7 @@ def observe(
         model_uuid=charm.model.uuid,
         requests=routes(),
         certificates=certificates(charm, library) if remembered is None else remembered,
+        dns=dns_providers(charm),
         now=datetime.now(UTC),
     )
     if client is None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dns_record import DnsEntry
 from gateway_route import ProviderData
 from integrator.plan import listeners, objects, placement
 from integrator.plan.answers import GatewayFacts, answer, refusal_answer
@@ -34,6 +35,7 @@ from integrator.plan.controller import (
     fix_for,
     listener_set_support,
 )
+from integrator.plan.dns import DnsPlan, plan_dns
 from integrator.plan.gateway_class import choose_gateway_class
 from integrator.plan.identity import cross_model, namespace_problem, requester
 from integrator.plan.layout import Layout, build_layout
@@ -69,6 +71,8 @@ class Plan(KubePlan):
     """Relations whose answer is removed (they ask for nothing)."""
     renew_key: bool = False
     """Request replacement certificates now (a new key, so the provider signs at once)."""
+    dns_entries: tuple[DnsEntry, ...] | None = None
+    """What to ask every DNS provider for; None: leave dns-record as it is."""
 
 
 def plan(observed: Observed) -> Plan:
@@ -354,22 +358,20 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         certificates_related=observed.certificates.related,
         revoked=tls.revoked,
     )
+    dns = _dns(observed, layout, facts.addresses)
     # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout); any
     # other foreign object means our layout is incomplete, so answers stay as they were.
-    status = _status(
-        inputs,
-        layout,
-        facts,
-        _Health(
-            not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
-            certificates=(tls.awaited, tls.kept),
-            revoked=tls.revoked,
-            verdicts=verdicts,
-            gateway=inputs.controller.gateway(),
-            redirects=_redirect_health(listing, layout),
-            note=support.note,
-        ),
+    health = _Health(
+        not_owned=[*tls.foreign, *(describe(obj) for obj in taken)],
+        certificates=(tls.awaited, tls.kept),
+        revoked=tls.revoked,
+        verdicts=verdicts,
+        gateway=inputs.controller.gateway(),
+        redirects=_redirect_health(listing, layout),
+        note=support.note,
+        dns=dns.problems,
     )
+    status = _status(inputs, layout, facts, health)
     return Plan(
         status=status,
         objects=tls.secrets + tuple(obj for obj in layout.objects if obj not in taken),
@@ -377,7 +379,13 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         answers={} if taken else _answers(requests, arbitration, layout, facts),
         withdrawn=() if taken else (*requests.empty, *(s.relation_id for s in requests.strangers)),
         renew_key=tls.renew,
+        dns_entries=None if taken else dns.entries,
     )
+
+
+def _dns(observed: Observed, layout: Layout, addresses: Sequence[str]) -> DnsPlan:
+    served = {spec.hostname for spec in layout.specs if spec.hostname and spec.tenant}
+    return plan_dns(observed.dns, served, addresses, observed.app)
 
 
 def _taken(listing: Listing, obj: dict) -> bool:
@@ -421,6 +429,8 @@ class _Health:
     gateway: Verdict
     redirects: RouteHealth
     note: str | None
+    dns: Sequence[str] = ()
+    """What the DNS providers refused, or could not be read (`plan.dns`)."""
 
 
 def _verdicts(inputs: _Inputs, layout: Layout) -> dict[str | None, Verdict]:
@@ -492,6 +502,7 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
     problems.extend(
         _stranger(item.application, item.dialect, item.relation_id) for item in requests.strangers
     )
+    problems.extend(health.dns)
     return leader_status(
         problems=problems,
         certificates=health.certificates,

@@ -60,6 +60,18 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class DnsProvider:
+    """One dns-record relation: what the DNS provider answered, what we asked last."""
+
+    relation_id: int
+    remote_app: str | None
+    theirs: Mapping[str, str] | None
+    """The provider's application databag; None when it cannot be read (a dying relation)."""
+    ours: Mapping[str, str]
+    """Our application databag on that relation, as it is now."""
+
+
+@dataclass(frozen=True)
 class Observed:
     """The whole snapshot: identity, config, relations, certificates, cluster."""
 
@@ -74,6 +86,8 @@ class Observed:
     cluster: Cluster | ApiFailure | None = None
     """None when not read (non-leader units read nothing)."""
     now: datetime | None = None
+    dns: tuple[DnsProvider, ...] = ()
+    """The DNS providers on dns-record, in relation-id order."""
 
     @property
     def owner(self) -> Owner:
