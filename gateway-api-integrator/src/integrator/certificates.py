@@ -127,6 +127,15 @@ class GuardedCertificates(TLSCertificatesRequiresV4):
         return tuple(item for item in found if item is not None), str(key)
 
 
+def wanted_digest(requests: Iterable[CertificateRequestAttributes]) -> str:
+    """A digest of the requests: of each, the attributes `certificate_request` sets."""
+    wanted = sorted(
+        json.dumps([r.common_name, sorted(r.sans_dns or ()), sorted(r.sans_ip or ()), r.is_ca])
+        for r in requests
+    )
+    return hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
+
+
 def refresh_inputs(
     requests: Iterable[CertificateRequestAttributes],
     ours: Mapping[str, str],
@@ -136,13 +145,8 @@ def refresh_inputs(
 
     `ours` and `theirs` are the two app databags of the certificates relation (our CSRs, the
     provider's certificates and capabilities); a new private key always comes with new CSRs.
-    Of a request, the attributes `certificate_request` sets.
     """
-    wanted = sorted(
-        json.dumps([r.common_name, sorted(r.sans_dns or ()), sorted(r.sans_ip or ()), r.is_ca])
-        for r in requests
-    )
-    text = json.dumps([wanted, dict(ours), dict(theirs)], sort_keys=True)
+    text = json.dumps([wanted_digest(requests), dict(ours), dict(theirs)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

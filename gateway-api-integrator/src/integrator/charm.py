@@ -47,7 +47,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
         self._client: Client | ApiFailure | None = None
         # Read once per hook, by the TLS library's callback or the reconcile, whichever is
         # first; on leader-elected it must know before the library asks (a full read).
-        self.route_reads = RouteReads(self, self.routes, self._memory())
+        self.route_reads = RouteReads(self, self.routes, self._memory)
         self.namespace_reads = NamespaceReads(self.route_reads)
         framework.observe(self.on.leader_elected, self._bind)
         route = self.on[ROUTE_RELATION]

@@ -6,7 +6,7 @@ GatewayClasses, and no GET: the listings also tell which names others hold.
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import ops
@@ -47,13 +47,17 @@ class RouteReads:
     """
 
     def __init__(
-        self, charm: ops.CharmBase, provider: GatewayRouteProvider, memory: Memory | None
+        self,
+        charm: ops.CharmBase,
+        provider: GatewayRouteProvider,
+        remembered: Callable[[], Memory | None],
     ) -> None:
-        self._charm, self._provider, self._remembered = charm, provider, memory
+        """`remembered` loads the memory, at the first read: hooks that read none skip it."""
+        self._charm, self._provider, self._load = charm, provider, remembered
         self._event: ops.EventBase | None = None
         self._requests: tuple[RouteRequest, ...] | None = None
         self.full = False
-        self.memory = memory or Memory()
+        self.memory = Memory()
 
     def bind(self, event: ops.EventBase) -> None:
         """The hook's event; a read made before, if the event changes what is read, is redone."""
@@ -89,14 +93,14 @@ class RouteReads:
         return self._provider.relation(relation_id)
 
     def _read(self) -> tuple[RouteRequest, ...]:
+        remembered = self._load()
+        self._load = lambda: remembered  # a second read (after `bind`) starts from the same
         now = time.time()
         periodic = isinstance(self._event, ops.UpdateStatusEvent)
-        self.full = full_read_due(
-            self._remembered, forced=self._forced, periodic=periodic, now=now
-        )
+        self.full = full_read_due(remembered, forced=self._forced, periodic=periodic, now=now)
         if not self.full:
-            assert self._remembered is not None
-            self.memory = self._remembered
+            assert remembered is not None
+            self.memory = remembered
             # A relation that came or went without a hook this unit ran: read them all.
             self.full = not self._update(self.memory)
         if self.full:

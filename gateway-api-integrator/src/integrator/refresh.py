@@ -11,17 +11,16 @@ writes our side, in its own hooks and in a refresh. Other hooks reuse what the l
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import ops
 from charmlibs.interfaces.tls_certificates import CertificateRequestAttributes
 
-from integrator.certificates import GuardedCertificates, refresh_inputs
+from integrator.certificates import GuardedCertificates, refresh_inputs, wanted_digest
 from integrator.plan import CERTIFICATES_RELATION, Certificates
 from integrator.plan.certificates import Issued
 
@@ -36,15 +35,6 @@ READ_EVENTS = (
     ops.SecretRemoveEvent,
 )
 """Hooks where the certificates relation or our key can have changed, besides its own."""
-
-
-def wanted_digest(requests: Sequence[CertificateRequestAttributes]) -> str:
-    """A digest of the requests (the attributes `certificate_request` sets)."""
-    wanted = sorted(
-        json.dumps([r.common_name, sorted(r.sans_dns or ()), sorted(r.sans_ip or ()), r.is_ca])
-        for r in requests
-    )
-    return hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
 
 
 def dump_certificates(found: Certificates) -> str:
@@ -117,6 +107,7 @@ class CertificateRefresh:
         """
         self._charm, self._library, self._stored, self._wanted = charm, library, stored, wanted
         self._full_read = full_read
+        self._wanted_now: list[CertificateRequestAttributes] | None = None
         self.quiet = False
         """The relation was not read in this hook: what the last read found still holds."""
 
@@ -130,12 +121,17 @@ class CertificateRefresh:
         check_at = stored.tls_check_at
         due = check_at is not None and now.timestamp() >= check_at
         if not (due or isinstance(event, READ_EVENTS) or _about_certificates(event)):
-            wanted = self._wanted()
-            same = stored.tls_found and stored.tls_wanted == wanted_digest(wanted)
+            same = stored.tls_found and stored.tls_wanted == wanted_digest(self._requests())
             if same and not self._full_read():
                 self.quiet = True
                 return
         self._refresh(event, now, due)
+
+    def _requests(self) -> list[CertificateRequestAttributes]:
+        """The wanted requests, worked out once per hook (a pass over every tenant)."""
+        if self._wanted_now is None:
+            self._wanted_now = self._wanted()
+        return self._wanted_now
 
     def _refresh(self, event: ops.EventBase, now: datetime, due: bool) -> None:
         stored, library = self._stored, self._library
@@ -143,7 +139,7 @@ class CertificateRefresh:
         if relation is None or relation.app is None:
             stored.tls_inputs = stored.tls_wanted = ""
             return
-        wanted = self._wanted()
+        wanted = self._requests()
         ours, theirs = relation.data[self._charm.app], relation.data[relation.app]
         stale = due or isinstance(event, ops.StartEvent | ops.UpgradeCharmEvent)
         if (stale or stored.tls_inputs != refresh_inputs(wanted, ours, theirs)) and not (

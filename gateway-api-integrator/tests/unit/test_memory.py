@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from charmlibs.interfaces.tls_certificates import CertificateRequestAttributes
 
+from integrator.certificates import wanted_digest
 from integrator.memory import FULL_PASS, Entry, Memory, full_read_due
 from integrator.plan import Certificates
 from integrator.plan.certificates import Issued
-from integrator.refresh import dump_certificates, load_certificates, wanted_digest
+from integrator.refresh import dump_certificates, load_certificates
 
 NOW = 1_800_000_000.0
 

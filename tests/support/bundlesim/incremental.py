@@ -109,7 +109,7 @@ def scratch_checked(monkeypatch: pytest.MonkeyPatch, run: BundleRun) -> Iterator
         if reads.full:
             return found
         check.remembered += 1
-        scratch = RouteReads(reads._charm, reads._provider, None)
+        scratch = RouteReads(reads._charm, reads._provider, lambda: None)
         scratch.bind(reads._event)  # type: ignore[arg-type]
         differ = _differ(found, scratch(), _pending(run))
         if differ:
