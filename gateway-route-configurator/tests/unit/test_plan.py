@@ -8,8 +8,6 @@ import pytest
 
 from configurator.plan import WITHDRAW, Observed, plan
 from configurator.plan.config import Config
-from configurator.plan.objects import desired_objects, routes
-from configurator.plan.route import route_state
 from gateway_route import (
     Accepted,
     DataError,
@@ -21,6 +19,7 @@ from gateway_route import (
     Serving,
     ServingState,
 )
+from http_routes.state import desired_objects, route_state, routes
 from ingress_v2 import IngressDataError, IngressRequest
 from kube_objects import Forbidden, Listing
 from reconcile import STANDBY, active, waiting

@@ -1,8 +1,8 @@
 import pytest
 
 from configurator.plan.config import Config
-from configurator.plan.route import route_state
 from gateway_route import RefusalReason
+from http_routes.state import route_state
 from ingress_v2 import IngressRequest
 
 REQUEST = IngressRequest(model="shop", name="catalogue", port=8080)

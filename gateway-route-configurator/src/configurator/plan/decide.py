@@ -1,14 +1,13 @@
 """The plan of one reconcile: from the snapshot to objects, the request, the URL and status. Pure.
 
 Config and the workload's request -> what we ask the gateway (route.gateway_request) -> with its
-answer, the routes (route.route_state, objects.py) -> their health as the controller reports it
-(health.py) -> URL and status (status.py).
+answer, the routes (http_routes.state) -> their health as the controller reports it
+(http_routes.flow) -> URL and status (status.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -17,20 +16,14 @@ import reconcile
 from configurator.plan import status
 from configurator.plan.backend_tls import BackendTls, backend_tls
 from configurator.plan.config import Config, parse_config
-from configurator.plan.objects import desired_objects, routes
-from configurator.plan.route import RouteState, gateway_request, route_state
+from configurator.plan.route import gateway_request
 from configurator.plan.snapshot import OWNED_KINDS, Observed
-from gateway_route import DataError, ProviderData, RequirerData, ServingState
+from gateway_route import DataError, ProviderData, RequirerData
+from http_routes.flow import flowing_url, passing
+from http_routes.state import RouteState, desired_objects, route_state, routes
 from ingress_v2 import IngressDataError, IngressRequest
 from kube_objects import Listing, Unavailable, describe
-from kube_objects.route_health import (
-    ParentKey,
-    RouteHealth,
-    after_apply,
-    by_parent,
-    combine,
-    parent_key,
-)
+from kube_objects.route_health import RouteHealth, after_apply, by_parent, combine
 from reconcile import STANDBY, ConfigProblem, KubePlan, Log, Status
 
 WITHDRAW = "withdraw"
@@ -283,72 +276,17 @@ def _serve(
     parents = by_parent(desired.routes, after_apply(listing.of("HTTPRoute"), desired.routes))
     health = combine(list(parents.values()))
     blocked_url = desired.unowned or desired.tls.verdict is not None
-    url = None if blocked_url else _flowing_url(state, parents)
+    url = None if blocked_url else flowing_url(state, parents)
     return Plan(
         _status(observed, state, answer, health, desired, url=url, hostnames=config.hostnames),
         objects=tuple(desired.objects),
         kinds=_kinds(listing),
-        url=url or (None if not blocked_url and _passing(observed, state, health) else WITHDRAW),
+        url=url or (None if not blocked_url and _kept(observed, state, health) else WITHDRAW),
     )
 
 
-# Pending reasons that clear by themselves: nothing reported yet, an older spec reported, or
-# the spec's `Pending` (Accepted/Programmed Unknown: the controller has not reconciled it yet).
-# Others, such as AddressNotAssigned or NoResources, mean traffic does not flow for a while.
-CATCHING_UP = frozenset({"NotReported", "Stale", "Pending", ""})
-
-
-def _passing(observed: Observed, state: RouteState, health: RouteHealth) -> bool:
-    """Whether the URL the workload holds is only briefly not flowing: keep it, not wipe it.
-
-    Brief: it is still one of ours (same host and path; the scheme may be changing), nobody
-    refused it, and the controller is only catching up (see CATCHING_UP). A refusal, a gone
-    attachment, or a condition that does not clear by itself wipes it.
-    """
-    held = observed.published
-    if not held or health.rejected:
-        return False
-    hostname = next((h for h, url in state.urls.items() if _same_place(url, held)), "")
-    if hostname == "":
-        return False
-    serving = state.serving.get(hostname)
-    if serving is None or serving.state == ServingState.PROGRAMMED:
-        return True
-    return serving.state == ServingState.PENDING and serving.reason in CATCHING_UP
-
-
-def _same_place(url: str, held: str) -> bool:
-    """Same host and path, and the held scheme still served.
-
-    `http://h/` held while `https://h/` is being programmed: the HTTP listener stays. Not the
-    other way round: an `https://` URL dies with its listener.
-    """
-    new, old = urlsplit(url), urlsplit(held)
-    scheme_kept = old.scheme in (new.scheme, "http")
-    return scheme_kept and (new.hostname, new.port, new.path) == (old.hostname, old.port, old.path)
-
-
-def _flowing_url(state: RouteState, parents: Mapping[ParentKey, RouteHealth]) -> str | None:
-    """The URL of the first attachment (config order) through which traffic flows.
-
-    Traffic flows when the controller attached our routes on every listener of the attachment
-    and the gateway reports those listeners programmed.
-    """
-    for attachment in state.attachments:
-        url = state.urls.get(attachment.hostname)
-        serving = state.serving.get(attachment.hostname)
-        keys = [parent_key(p.model_dump(), state.namespace) for p in attachment.parents]
-        attached = bool(keys) and all(k in parents and parents[k].attached for k in keys)
-        programmed = serving is None or serving.state == ServingState.PROGRAMMED
-        if url and attached and programmed and _usable_url(url):
-            return url
-    return None
-
-
-def _usable_url(url: str | None) -> bool:
-    """An absolute http(s) URL the workload can use; anything else is better not sent."""
-    parts = urlsplit(url or "")
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+def _kept(observed: Observed, state: RouteState, health: RouteHealth) -> bool:
+    return passing(observed.published, state, health)
 
 
 def _status(

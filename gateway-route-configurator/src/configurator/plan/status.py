@@ -7,9 +7,9 @@ config, the gateway's operator) and ends with the command that fixes it where th
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from configurator.plan.route import RouteState
 from configurator.plan.snapshot import CHARM
 from gateway_route import DataError, RefusalReason, Refused, ServingState
+from http_routes.state import RouteState
 from kube_objects.route_health import RouteHealth
 from reconcile import Status, active, blocked, some, waiting
 
