@@ -88,6 +88,19 @@ class IngressProvider:
             unit_problems=unit_problems,
         )
 
+    def remote_model(self) -> str | None:
+        """The workload's model UUID as Juju says (Juju 3.6.2+); None where it cannot.
+
+        What the workload's `model` field claims is checked against this.
+        """
+        relation = self.relation
+        if relation is None:
+            return None
+        try:
+            return relation.remote_model.uuid
+        except (ops.ModelError, KeyError, TypeError):  # Juju < 3.6.2 has no relation-model-get
+            return None
+
     def publish_url(self, url: str) -> None:
         """Tell the workload where it is reachable (leader only; no write when unchanged).
 

@@ -8,9 +8,11 @@ from lightkube import Client
 from dns_record.requirer import DnsRecordRequirer
 from gateway_route import ProviderData, encode
 from gateway_route.provider import GatewayRouteProvider
+from ingress_v2.provider import IngressProvider
 from integrator.certificates import GuardedCertificates
 from integrator.observe import RouteReads
 from integrator.plan import Cluster, Observed, Plan
+from integrator.plan.direct import WITHDRAW
 from integrator.plan.dns import DNS_RELATION
 from kube_objects import ApiFailure
 from reconcile.unit import log_all, synced, to_ops
@@ -30,6 +32,7 @@ def act(
     *,
     routes: RouteReads,
     library: GuardedCertificates,
+    ingress: IngressProvider,
 ) -> None:
     """Apply and prune, then answer each configurator, then set the status.
 
@@ -42,11 +45,16 @@ def act(
         # certificates signs fresh CSRs at once, but revoked ones only at its next pass).
         logger.info("certificates revoked: requesting replacements with a new private key")
         library.regenerate_private_key()
+    if plan.url == WITHDRAW:
+        # Before the sync: a workload must not keep advertising routes that are going.
+        ingress.wipe_url()
     cluster = observed.cluster
     listing = cluster.listing if isinstance(cluster, Cluster) else None
     if not synced(charm, plan, client, observed.owner, listing):
         return
     publish(plan, provider, routes)
+    if plan.url not in (None, WITHDRAW):
+        ingress.publish_url(str(plan.url))
     if plan.dns_entries is not None:
         DnsRecordRequirer(charm, DNS_RELATION).publish(plan.dns_entries)
     charm.unit.status = to_ops(plan.status)

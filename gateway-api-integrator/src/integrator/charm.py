@@ -12,12 +12,14 @@ from charmlibs.interfaces.tls_certificates import (
 from lightkube import Client
 
 from gateway_route.provider import GatewayRouteProvider
+from ingress_v2.provider import IngressProvider
 from integrator.act import act
 from integrator.certificates import GuardedCertificates, certificate_request
 from integrator.memory import Memory
 from integrator.observe import NamespaceReads, RouteReads, observe
 from integrator.plan import CERTIFICATES_RELATION, OWNED_KINDS, ROUTE_RELATION, plan
 from integrator.plan.claims import NamespaceCheck, wanted_certificates
+from integrator.plan.direct import DIRECT_RELATION
 from integrator.plan.dns import DNS_RELATION
 from integrator.plan.get_certificate import certificate_result
 from integrator.plan.identity import namespace_problem
@@ -42,6 +44,7 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             tls_inputs="", tls_check_at=0.0, tls_wanted="", tls_found="", routes=""
         )
         self.routes = GatewayRouteProvider(self, ROUTE_RELATION)
+        self.ingress = IngressProvider(self, DIRECT_RELATION)
         # One hook, one process: the client and the Namespace list are made once and shared by
         # the TLS library's callback and the reconcile.
         self._client: Client | ApiFailure | None = None
@@ -86,6 +89,9 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             self.on.secret_expired,
             self.on[DNS_RELATION].relation_changed,
             self.on[DNS_RELATION].relation_broken,
+            self.on[DIRECT_RELATION].relation_joined,
+            self.on[DIRECT_RELATION].relation_changed,
+            self.on[DIRECT_RELATION].relation_broken,
         ]:
             framework.observe(event, self._on_change)
         framework.observe(self.on.get_certificate_action, self._on_get_certificate)
@@ -110,9 +116,19 @@ class GatewayApiIntegratorCharm(ops.CharmBase):
             client,
             self.namespace_reads,
             remembered=self.refresh.certificates(),
+            ingress=self.ingress,
         )
         planned = plan(observed)
-        act(self, planned, observed, self.routes, client, routes=reads, library=self.certificates)
+        act(
+            self,
+            planned,
+            observed,
+            self.routes,
+            client,
+            routes=reads,
+            library=self.certificates,
+            ingress=self.ingress,
+        )
         self.refresh.remember(observed.certificates, renewed=planned.renew_key)
         # Kept only if the hook succeeds (ops commits stored state at its end); written only
         # when changed (~1 KB per relation).

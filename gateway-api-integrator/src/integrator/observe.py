@@ -15,6 +15,7 @@ from lightkube import Client
 from gateway_route import DataError, ProviderData, RequirerData, decode, encode
 from gateway_route.provider import GatewayRouteProvider, Request
 from gateway_route.relation_data import remote_app_databag
+from ingress_v2.provider import IngressProvider
 from integrator.certificates import GuardedCertificates
 from integrator.memory import Entry, Memory, full_read_due
 from integrator.plan import (
@@ -27,7 +28,7 @@ from integrator.plan import (
     RouteRequest,
 )
 from integrator.plan.dns import DNS_RELATION
-from integrator.plan.snapshot import DnsProvider
+from integrator.plan.snapshot import Direct, DnsProvider
 from kube_apply import GatewayClass, list_all, read_listing
 from kube_objects import ApiFailure, Owner
 
@@ -176,6 +177,20 @@ def dns_providers(charm: ops.CharmBase) -> tuple[DnsProvider, ...]:
     return tuple(found)
 
 
+def direct_workload(ingress: IngressProvider) -> Direct | None:
+    """The workload related on `gateway`, what it asks and the URL we last gave it."""
+    relation = ingress.relation
+    if relation is None:
+        return None
+    return Direct(
+        relation.id,
+        ingress.read(),
+        relation.app.name if relation.app is not None else None,
+        ingress.remote_model(),
+        ingress.published_url(),
+    )
+
+
 def certificates(charm: ops.CharmBase, library: GuardedCertificates) -> Certificates:
     """What the TLS library holds for us."""
     if charm.model.get_relation(CERTIFICATES_RELATION) is None:
@@ -298,6 +313,7 @@ def observe(
     namespace_reads: NamespaceReads | None = None,
     *,
     remembered: Certificates | None = None,
+    ingress: IngressProvider | None = None,
 ) -> Observed:
     """The snapshot the plan decides from; a non-leader reads nothing but that it is not leader.
 
@@ -316,6 +332,7 @@ def observe(
         certificates=certificates(charm, library) if remembered is None else remembered,
         dns=dns_providers(charm),
         now=datetime.now(UTC),
+        direct=direct_workload(ingress) if ingress is not None else None,
     )
     if client is None:
         return observed

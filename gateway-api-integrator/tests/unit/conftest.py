@@ -199,7 +199,7 @@ class Flow:
             leader=leader,
             relations=relations,
             config={"enforce-https": False, **(config or {})},
-            model=testing.Model(name=MODEL),
+            model=testing.Model(name=MODEL, uuid=model_uuid(MODEL)),
             **kwargs,
         )
 

@@ -180,7 +180,7 @@ def test_steady_state_over_several_holders_lists_each_kind_once_and_writes_nothi
     # Namespaces (whose model each requester's claimed namespace is) were listed by the hook
     # before and are remembered (integrator.memory): a model's annotation never changes.
     assert sorted(lists) == sorted(
-        ["Secret", "Gateway", "ListenerSet", "HTTPRoute", "GatewayClass"]
+        ["Secret", "Gateway", "ListenerSet", "Service", "HTTPRoute", "GatewayClass"]
     )
     assert cluster.kube.count("get") == 0
 

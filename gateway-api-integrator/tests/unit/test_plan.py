@@ -22,7 +22,7 @@ CLASS = {
     "spec": {"controllerName": "example.com/cilium"},
     "status": {"conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted"}]},
 }
-KINDS = ("Secret", "Gateway", "ListenerSet", "HTTPRoute")
+KINDS = ("Secret", "Gateway", "ListenerSet", "Service", "HTTPRoute")
 
 
 def listing(owned: dict[str, list[dict]] | None = None, **foreign: set[str]) -> Listing:

@@ -46,16 +46,6 @@ def ca_certificates(
         return ()
 
 
-def remote_model(relation: ops.Relation | None) -> str | None:
-    """The model UUID of the other end, as Juju says (Juju 3.6.2+); None where it cannot."""
-    if relation is None:
-        return None
-    try:
-        return relation.remote_model.uuid
-    except (ops.ModelError, KeyError, TypeError):
-        return None
-
-
 def observe(
     charm: ops.CharmBase,
     relations: tuple[IngressProvider, GatewayRouteRequirer, CertificateTransferRequires],
@@ -76,7 +66,7 @@ def observe(
         ingress_related=relation is not None,
         published=ingress.published_url(),
         workload=relation.app.name if relation is not None and relation.app else None,
-        workload_model=remote_model(relation),
+        workload_model=ingress.remote_model(),
         model_uuid=charm.model.uuid,
         gateway_related=gateway.relation is not None,
         gateway=gateway.relation.app.name if gateway.relation and gateway.relation.app else None,

@@ -35,6 +35,13 @@ from integrator.plan.controller import (
     fix_for,
     listener_set_support,
 )
+from integrator.plan.direct import (
+    DirectPlan,
+    Refusal,
+    Withdraw,
+    direct_claim,
+    direct_plan,
+)
 from integrator.plan.dns import DnsPlan, plan_dns
 from integrator.plan.gateway_class import choose_gateway_class
 from integrator.plan.identity import cross_model, namespace_problem, requester
@@ -73,6 +80,8 @@ class Plan(KubePlan):
     """Request replacement certificates now (a new key, so the provider signs at once)."""
     dns_entries: tuple[DnsEntry, ...] | None = None
     """What to ask every DNS provider for; None: leave dns-record as it is."""
+    url: str | Withdraw | None = None
+    """The URL for the workload related directly; WITHDRAW wipes it; None leaves it."""
 
 
 def plan(observed: Observed) -> Plan:
@@ -160,7 +169,9 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
     if isinstance(gateway_class, Status):
         return Plan(gateway_class)
     tenancies, tenancy = tenancy_of(listing)
-    tenant = tenant_serving(config.external_hostname, requests.claims, tenancy)
+    direct = direct_claim(observed.direct, observed.namespace, observed.model_uuid)
+    claims = [*requests.claims, *([direct] if isinstance(direct, Claim) else [])]
+    tenant = tenant_serving(config.external_hostname, claims, tenancy)
     if tenant is not None:
         # First claimant keeps it: nothing changes until the operator picks another name.
         return Plan(
@@ -187,11 +198,11 @@ def _serve(observed: Observed, config: Config, requests: Requests, cluster: Clus
         config.hostname_policy,
         f"juju config {app} hostname-policy=...",
     )
-    arbitration = arbitrate([*requests.claims, *kept], tenancy=tenancy, rules=rules)
+    arbitration = arbitrate([*claims, *kept], tenancy=tenancy, rules=rules)
     class_object = next(
         (c for c in cluster.gateway_classes or () if c["metadata"]["name"] == gateway_class), None
     )
-    inputs = _Inputs(observed, config, requests, cluster, gateway_class, class_object)
+    inputs = _Inputs(observed, config, requests, cluster, gateway_class, class_object, direct)
     return _lay_out(inputs, arbitration, tenancies)
 
 
@@ -203,6 +214,7 @@ class _Inputs:
     cluster: Cluster
     gateway_class: str
     class_object: Mapping | None
+    direct: Claim | Refusal | None = None
 
     @property
     def listener_sets(self) -> ListenerSetSupport:
@@ -322,6 +334,35 @@ def _parents(
     return placement.Placement(slots, tuple(parents))
 
 
+def _facts(
+    inputs: _Inputs,
+    mode: listeners.HttpsMode,
+    placed: placement.Placement,
+    verdicts: Mapping[str | None, Verdict],
+    tls: _Tls,
+) -> GatewayFacts:
+    """What every answer shares: where to attach, the addresses, the controller's word."""
+    observed, config, listing = inputs.observed, inputs.config, inputs.cluster.listing
+    app, namespace = observed.app, observed.namespace
+    features = supported_features(inputs.class_object)
+    return GatewayFacts(
+        name=app,
+        namespace=namespace,
+        mode=mode,
+        hsts_max_age=config.hsts_max_age,
+        addresses=tuple(objects.addresses(listing.of("Gateway").get(app))),
+        default_hostname=config.external_hostname,
+        other_gateways=_other_gateways(placed.parents, listing),
+        serving={
+            hostname: verdict.serving(fix_for(verdict, app, namespace, hostname))
+            for hostname, verdict in verdicts.items()
+        },
+        features=tuple(sorted(features)) if features else None,
+        certificates_related=observed.certificates.related,
+        revoked=tls.revoked,
+    )
+
+
 def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, Tenancy]) -> Plan:
     """Place, build the objects and answer."""
     observed, config, requests = inputs.observed, inputs.config, inputs.requests
@@ -341,24 +382,9 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
     )
     taken = [obj for obj in layout.objects if _taken(listing, obj)]
     verdicts = _verdicts(inputs, layout)
-    features = supported_features(inputs.class_object)
-    facts = GatewayFacts(
-        name=app,
-        namespace=namespace,
-        mode=mode,
-        hsts_max_age=config.hsts_max_age,
-        addresses=tuple(objects.addresses(listing.of("Gateway").get(app))),
-        default_hostname=config.external_hostname,
-        other_gateways=_other_gateways(placed.parents, listing),
-        serving={
-            hostname: verdict.serving(fix_for(verdict, app, namespace, hostname))
-            for hostname, verdict in verdicts.items()
-        },
-        features=tuple(sorted(features)) if features else None,
-        certificates_related=observed.certificates.related,
-        revoked=tls.revoked,
-    )
+    facts = _facts(inputs, mode, placed, verdicts, tls)
     dns = _dns(observed, layout, facts.addresses)
+    served_direct = _direct(inputs, arbitration, layout, facts)
     # A foreign Secret only keeps its hostname off HTTPS (already left out of the layout); any
     # other foreign object means our layout is incomplete, so answers stay as they were.
     health = _Health(
@@ -370,17 +396,31 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         redirects=_redirect_health(listing, layout),
         note=support.note,
         dns=dns.problems,
+        workload=served_direct.status,
     )
     status = _status(inputs, layout, facts, health)
     return Plan(
         status=status,
-        objects=tls.secrets + tuple(obj for obj in layout.objects if obj not in taken),
+        objects=tls.secrets
+        + tuple(obj for obj in layout.objects if obj not in taken)
+        + served_direct.objects,
         kinds=tuple(kind for kind in OWNED_KINDS if listing.serves(kind)),
         answers={} if taken else _answers(requests, arbitration, layout, facts),
         withdrawn=() if taken else (*requests.empty, *(s.relation_id for s in requests.strangers)),
         renew_key=tls.renew,
         dns_entries=None if taken else dns.entries,
+        url=None if taken else served_direct.url,
+        logs=served_direct.logs,
     )
+
+
+def _direct(
+    inputs: _Inputs, arbitration: Arbitration, layout: Layout, facts: GatewayFacts
+) -> DirectPlan:
+    """The workload related directly, answered as a configurator would be."""
+    claim, listing = inputs.direct, inputs.cluster.listing
+    replied = answer(claim, arbitration, layout.specs, facts) if isinstance(claim, Claim) else None
+    return direct_plan(inputs.observed.direct, claim, replied, listing)
 
 
 def _dns(observed: Observed, layout: Layout, addresses: Sequence[str]) -> DnsPlan:
@@ -431,6 +471,8 @@ class _Health:
     note: str | None
     dns: Sequence[str] = ()
     """What the DNS providers refused, or could not be read (`plan.dns`)."""
+    workload: Status | None = None
+    """The word on the workload related directly (None: there is none)."""
 
 
 def _verdicts(inputs: _Inputs, layout: Layout) -> dict[str | None, Verdict]:
@@ -514,4 +556,5 @@ def _status(inputs: _Inputs, layout: Layout, facts: GatewayFacts, health: _Healt
             health.verdicts, health.gateway, health.redirects, app, observed.namespace
         ),
         note=health.note,
+        workload=health.workload,
     )

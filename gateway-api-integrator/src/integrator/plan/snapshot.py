@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gateway_route import DataError, ProviderData, RequirerData
+from ingress_v2 import IngressDataError, IngressRequest
 from integrator.plan.certificates import Issued
 from kube_objects import ApiFailure, Listing, Owner
 
 CHARM = "gateway-api-integrator"
 
-OWNED_KINDS = ("Secret", "Gateway", "ListenerSet", "HTTPRoute")
-"""Kinds of the objects we own, in apply order (a Secret before the listener naming it)."""
+OWNED_KINDS = ("Secret", "Gateway", "ListenerSet", "Service", "HTTPRoute")
+"""Kinds of the objects we own, in apply order (a Secret before the listener naming it, a
+Service before the route pointing at it)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,21 @@ class DnsProvider:
 
 
 @dataclass(frozen=True)
+class Direct:
+    """The workload related directly on the endpoint `gateway` (ingress v2, limit 1)."""
+
+    relation_id: int
+    request: IngressRequest | IngressDataError | None
+    """None: it has written nothing yet (or the relation is dying)."""
+    workload: str | None
+    """The application on the other end, as Juju names it."""
+    workload_model: str | None = None
+    """Its model UUID as Juju says (None where Juju cannot tell)."""
+    published: str | None = None
+    """The URL we last gave it: what it may still be holding."""
+
+
+@dataclass(frozen=True)
 class Observed:
     """The whole snapshot: identity, config, relations, certificates, cluster."""
 
@@ -88,6 +105,8 @@ class Observed:
     now: datetime | None = None
     dns: tuple[DnsProvider, ...] = ()
     """The DNS providers on dns-record, in relation-id order."""
+    direct: Direct | None = None
+    """The workload related directly; None when there is none."""
 
     @property
     def owner(self) -> Owner:

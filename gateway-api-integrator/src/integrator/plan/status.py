@@ -129,6 +129,14 @@ def _certificates_awaited(
     return awaited
 
 
+def _word(workload: Status | None) -> dict[str, list[str]]:
+    """The direct workload's message, under its level."""
+    found: dict[str, list[str]] = {"blocked": [], "waiting": [], "active": []}
+    if workload is not None:
+        found.setdefault(workload.level, []).append(workload.message)
+    return found
+
+
 def leader_status(
     *,
     problems: Sequence[str],
@@ -139,6 +147,7 @@ def leader_status(
     unaddressed: Sequence[str] = (),
     controller: ControllerReport | None = None,
     note: str | None = None,
+    workload: Status | None = None,
 ) -> Status:
     """Blocked beats Waiting beats Active; every message says what to do or what is awaited.
 
@@ -146,9 +155,11 @@ def leader_status(
     their old one. `revoked`: hostnames whose certificate the provider revoked.
     `unaddressed`: further Gateways (clusters without ListenerSet) that have no address yet.
     `note`: a fact the operator should know while serving (e.g. ListenerSets not used).
+    `workload`: the word on the workload related directly, folded in at its level.
     """
     report = controller or ControllerReport()
-    refusals = [*problems, *([report.refused] if report.refused else [])]
+    direct = _word(workload)
+    refusals = [*problems, *([report.refused] if report.refused else []), *direct["blocked"]]
     if refusals:
         shown = refusals[:MAX_REFUSALS]
         if len(refusals) > MAX_REFUSALS:
@@ -163,7 +174,9 @@ def leader_status(
         awaited.append(f"the address of Gateway {some(list(unaddressed))}")
     if report.awaited:
         awaited.append(report.awaited)
+    awaited.extend(direct["waiting"])
     if awaited:
         return waiting("waiting for " + " and ".join(awaited))
     served_at = f"{served} hostname(s) served at {', '.join(addresses)}"
+    served_at += "".join(f"; {word}" for word in direct["active"])
     return active(f"{served_at} ({note})" if note else served_at)
