@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from dns_record.models import DnsAnswer, DnsEntry, Status
 
 _EXPLAINED: dict[Status | None, str] = {
-    "conflict": "another requirer asks for the same name and type with other data or TTL",
+    "conflict": (
+        "the provider holds another record of that name and type (another requirer's, or one "
+        "of its own)"
+    ),
     "permission_denied": "the DNS provider does not let this application publish it",
     "invalid_data": "the DNS provider finds the entry invalid",
     "failure": "the DNS provider failed to publish it",

@@ -8,7 +8,7 @@ from typing import Any, get_args
 import pytest
 
 from bundlesim import SCENARIOS, ScenarioError, load_scenario, parse_scenario
-from bundlesim.scenario import ActionCall, GatewayApiVersion
+from bundlesim.scenario import ActionCall, GatewayApiVersion, Step
 from kubedouble.versions import GATEWAY_API_VERSIONS
 
 GATEWAY = {"charm": "gateway-api-integrator", "model": "infra"}
@@ -58,7 +58,31 @@ def test_a_controller_profile_is_read_by_name():
         (
             {"applications": {"gw": {**GATEWAY, "charm": "traefik"}}},
             "applications.gw.charm: Input should be 'gateway-api-integrator', "
-            "'gateway-route-configurator', 'tls-provider' or 'workload'",
+            "'gateway-route-configurator', 'tls-provider', 'workload' or 'dns'",
+        ),
+        (
+            {"applications": {"gw": {**GATEWAY, "dns": {"records": []}}}},
+            "applications.gw: dns: only a dns stand-in has DNS records, "
+            "not gateway-api-integrator",
+        ),
+        (
+            {"applications": {"bind": {"charm": "dns", "dns": {"records": [{"domain": "a"}]}}}},
+            "applications.bind.dns.records[0].record_data: Field required",
+        ),
+        (
+            {
+                "applications": {
+                    "bind": {
+                        "charm": "dns",
+                        "dns": {
+                            "records": [{"domain": "a", "record_data": "x", "record_type": "B"}]
+                        },
+                    }
+                }
+            },
+            "applications.bind.dns.records[0].record_type: unknown record type 'B'; known: "
+            "A, AAAA, CNAME, MX, DKIM, SPF, DMARC, TXT, CAA, SRV, SVCB, HTTPS, PTR, SOA, NS, DS, "
+            "DNSKEY",
         ),
         (
             {"applications": {"gw": {**GATEWAY, "modle": "x"}}},
@@ -172,3 +196,22 @@ def test_trust_step_names_one_app_or_maps_apps_to_trust():
 def test_cross_model_names_default_to_simple():
     assert parse_scenario(_with()).cross_model_names == "simple"
     assert parse_scenario(_with(**{"cross-model-names": "juju"})).cross_model_names == "juju"
+
+
+@pytest.mark.parametrize(
+    ("step", "shown"),
+    [
+        ("settle", "settle"),
+        ({"unrelate": ["a:x", "b:y"]}, "unrelate: ['a:x', 'b:y']"),
+        ({"controller": {"addresses": ["10.0.0.2"]}}, "controller: {addresses: [10.0.0.2]}"),
+        ({"config": {"r": {"hostname": None}}}, "config: {r: {hostname: null}}"),
+        (
+            {"action": "gw/0 get-certificate hostname=a.b"},
+            "action: gw/0 get-certificate hostname=a.b",
+        ),
+        ({"leader": "gw/2"}, "leader: gw/2"),
+    ],
+)
+def test_a_step_reads_back_as_written(step: object, shown: str):
+    """The DNS report labels each step's changes with it."""
+    assert str(Step.model_validate(step)) == shown

@@ -47,6 +47,9 @@ class Memory:
     is listed again whenever a requester's namespace or model is not in it."""
     gateway_classes: list[dict] | None = None
     """The GatewayClasses as last listed; used only in gateway-route relation hooks."""
+    direct: bool = True
+    """Whether a workload was related on `gateway` when last read; False spares its read
+    (`relation-ids`) in hooks that cannot have brought one. Unknown counts as related."""
 
     def dump(self) -> str:
         """The stored form (JSON; relation ids become strings)."""
@@ -66,6 +69,7 @@ class Memory:
             "full_at": self.full_at,
             "namespaces": self.namespaces,
             "gateway_classes": self.gateway_classes,
+            "direct": self.direct,
         }
         return json.dumps(stored, sort_keys=True)
 
@@ -88,6 +92,7 @@ class Memory:
                 float(raw["full_at"]),
                 None if namespaces is None else dict(namespaces),
                 None if classes is None else list(classes),
+                bool(raw.get("direct", True)),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return None

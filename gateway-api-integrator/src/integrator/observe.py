@@ -27,6 +27,7 @@ from integrator.plan import (
     Observed,
     RouteRequest,
 )
+from integrator.plan.direct import DIRECT_RELATION
 from integrator.plan.dns import DNS_RELATION
 from integrator.plan.snapshot import Direct, DnsProvider
 from kube_apply import GatewayClass, list_all, read_listing
@@ -67,6 +68,11 @@ class RouteReads:
         self._event = event
         if self._forced or self.touched is not None or isinstance(event, ops.UpdateStatusEvent):
             self._requests = None
+
+    @property
+    def event(self) -> ops.EventBase | None:
+        """The hook's event, once bound."""
+        return self._event
 
     @property
     def _forced(self) -> bool:
@@ -177,9 +183,19 @@ def dns_providers(charm: ops.CharmBase) -> tuple[DnsProvider, ...]:
     return tuple(found)
 
 
-def direct_workload(ingress: IngressProvider) -> Direct | None:
-    """The workload related on `gateway`, what it asks and the URL we last gave it."""
+def direct_workload(ingress: IngressProvider, routes: RouteReads) -> Direct | None:
+    """The workload related on `gateway`, what it asks and the URL we last gave it.
+
+    Not read when the memory says there was none and the hook can have brought none (not one
+    of its relation hooks, not a full read): a relation that comes brings its own hooks.
+    """
+    routes()  # the memory and whether this hook reads everything
+    event = routes.event
+    own = isinstance(event, ops.RelationEvent) and event.relation.name == DIRECT_RELATION
+    if not (own or routes.full or routes.memory.direct):
+        return None
     relation = ingress.relation
+    routes.memory.direct = relation is not None
     if relation is None:
         return None
     return Direct(
@@ -332,7 +348,7 @@ def observe(
         certificates=certificates(charm, library) if remembered is None else remembered,
         dns=dns_providers(charm),
         now=datetime.now(UTC),
-        direct=direct_workload(ingress) if ingress is not None else None,
+        direct=direct_workload(ingress, routes) if ingress is not None else None,
     )
     if client is None:
         return observed

@@ -78,7 +78,7 @@ def test_an_answer_to_an_entry_we_no_longer_ask_for_is_ignored():
 @pytest.mark.parametrize(
     ("refusal", "reason"),
     [
-        (Refusal(APP, "conflict"), "conflict: another requirer asks for the same name and type"),
+        (Refusal(APP, "conflict"), "conflict: the provider holds another record of that name"),
         (Refusal(APP, "conflict", "duplicate"), "conflict: duplicate"),
         (Refusal(APP, "unknown", "   "), "unknown: the DNS provider did not approve it"),
         (Refusal(APP, None), "no answer: the DNS provider answered nothing for it"),

@@ -1,14 +1,15 @@
-"""The demo's printed report: statuses, URLs, objects, certificate checks."""
+"""The demo's printed report: statuses, URLs, objects, DNS records, certificate checks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bundlesim.certificates import CertificateCheck
+from bundlesim.dnsprovider import DnsProviderApp, Record, Snapshot
 from bundlesim.runner import ActionRecord, BundleRun
 from bundlesim.summaries import owned_objects, summary
 
-STAND_INS = ("tls-provider", "workload")
+STAND_INS = ("tls-provider", "workload", "dns")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -77,6 +78,68 @@ def _action_lines(record: ActionRecord) -> list[str]:
     return [f"  failed: {outcome.failure}" if outcome.failure else f"  {dict(outcome.results)}"]
 
 
+def served_rows(provider: DnsProviderApp) -> list[list[str]]:
+    """Every record the DNS stand-in serves now, and who it is there for."""
+    rows = []
+    for record in provider.served:
+        owners = sorted(
+            {d.request.requirer for d in provider.decisions if d.request.record == record}
+        )
+        origin = ", ".join(owners) if owners else ""
+        if record in provider.existing:
+            origin = "existing" + (f", {origin}" if origin else "")
+        rows.append([record.name, str(record.ttl), record.record_type, record.record_data, origin])
+    return rows
+
+
+def answer_rows(provider: DnsProviderApp) -> list[list[str]]:
+    """The DNS stand-in's answer to each entry, by requirer and record (UUIDs left out)."""
+    rows = []
+    for decision in provider.decisions:
+        record = decision.request.record
+        what = str(record) if record else f"(invalid: {'; '.join(decision.request.errors)})"
+        verdict = decision.status or "(no answer)"
+        if decision.description and record is not None:
+            verdict += f": {decision.description}"
+        rows.append([decision.request.requirer, what, verdict])
+    return rows
+
+
+def change_lines(history: Sequence[Snapshot]) -> list[str]:
+    """Per step, the records added (+) and withdrawn (-), and the entries refused (!)."""
+    lines: list[str] = []
+    before: tuple[Record, ...] = ()
+    for snapshot in history:
+        added = [f"    + {r}" for r in snapshot.served if r not in before]
+        removed = [f"    - {r}" for r in before if r not in snapshot.served]
+        refused = [
+            f"    ! {d.request.record or d.request.uuid}: {d.status or 'no answer'}"
+            for d in snapshot.decisions
+            if d.status != "approved"
+        ]
+        lines += [f"  {snapshot.label}", *(added + removed + refused or ["    (no change)"])]
+        before = snapshot.served
+    return lines
+
+
+def dns_parts(run: BundleRun) -> list[str]:
+    """What each DNS stand-in serves, what it answered, and how that changed step by step."""
+    parts: list[str] = []
+    for name, provider in run.dns.items():
+        parts += [
+            "",
+            f"DNS records served by {name}",
+            table(["name", "ttl", "type", "data", "for"], served_rows(provider)),
+            "",
+            f"Answers from {name} (dns_record)",
+            table(["requirer", "entry", "status"], answer_rows(provider)),
+            "",
+            f"DNS changes at {name}, by step",
+            *change_lines(provider.history),
+        ]
+    return parts
+
+
 def render(run: BundleRun) -> str:
     """The whole report."""
     parts = [
@@ -88,6 +151,7 @@ def render(run: BundleRun) -> str:
         "",
         "Objects created by the charms",
         table(["kind", "namespace/name", "summary"], object_rows(run)),
+        *dns_parts(run),
     ]
     for record in run.actions:
         parts += ["", f"juju run {record.call}", *_action_lines(record)]

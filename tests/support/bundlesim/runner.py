@@ -16,11 +16,18 @@ from typing import Any
 import ops
 
 from bundlesim.certificates import CertificateCheck, check_certificate
-from bundlesim.scenario import ActionCall, Controller, Scenario, Step
-from bundlesim.standins import INGRESS_ENDPOINT, TLSProviderApp, url_in, workload_requirer
+from bundlesim.dnsprovider import DnsProviderApp
+from bundlesim.scenario import ActionCall, Application, Controller, Scenario, Step
+from bundlesim.standins import (
+    INGRESS_ENDPOINT,
+    TLSProviderApp,
+    dns_provider,
+    url_in,
+    workload_requirer,
+)
 from charmspecs import CHARMS, REPO_ROOT, charm_class, charmcraft_path
 from kubedouble import KubeDouble, samples
-from modelsim import ActionOutcome, Simulation, WorkloadRequirer
+from modelsim import ActionOutcome, Participant, Simulation, WorkloadRequirer
 from tls_provider import TLSProvider
 
 __all__ = ["REPO_ROOT", "ActionRecord", "BundleRun"]
@@ -65,6 +72,7 @@ class BundleRun:
         self.controller: Controller = scenario.controller
         self.tls: dict[str, TLSProviderApp] = {}
         self.workloads: dict[str, WorkloadRequirer] = {}
+        self.dns: dict[str, DnsProviderApp] = {}
         self.actions: list[ActionRecord] = []
         self._rejected: list[str] = []
         self._started = False
@@ -91,28 +99,34 @@ class BundleRun:
         self._controller_round(self.sim)
         self.sim.between_rounds(self._controller_round)
         for name, app in self.scenario.applications.items():
-            if app.charm in CHARM_CLASSES:
-                charm, meta = CHARM_CLASSES[app.charm]
-                self.sim.add_app(
-                    name,
-                    charm,
-                    meta,
-                    model=app.model,
-                    units=app.units,
-                    config=app.config,
-                    trusted=app.trust,
-                )
-            elif app.charm == "tls-provider":
-                self.tls[name] = TLSProviderApp()
-                self.sim.add_participant(name, self.tls[name], model=app.model, units=app.units)
-            else:
-                self.workloads[name] = workload_requirer(name, app.model, app.ingress)
-                self.sim.add_participant(
-                    name, self.workloads[name], model=app.model, units=app.units
-                )
+            self._deploy(name, app)
         for a, b in self.scenario.relations:
             self.sim.relate(a, b)
         self.settle()
+        self._dns_checkpoint("deploy")
+
+    def _deploy(self, name: str, app: Application) -> None:
+        """`juju deploy` a charm under test, or put a stand-in in its place."""
+        if app.charm in CHARM_CLASSES:
+            charm, meta = CHARM_CLASSES[app.charm]
+            self.sim.add_app(
+                name,
+                charm,
+                meta,
+                model=app.model,
+                units=app.units,
+                config=app.config,
+                trusted=app.trust,
+            )
+            return
+        participant: Participant
+        if app.charm == "tls-provider":
+            participant = self.tls[name] = TLSProviderApp()
+        elif app.charm == "dns":
+            participant = self.dns[name] = dns_provider(app.dns)
+        else:
+            participant = self.workloads[name] = workload_requirer(name, app.model, app.ingress)
+        self.sim.add_participant(name, participant, model=app.model, units=app.units)
 
     def close(self) -> None:
         """Stop the API double and drop the simulation's kubeconfig."""
@@ -167,6 +181,7 @@ class BundleRun:
             self._set_rejections(self.controller)
         self._tls_step(step)
         self.settle()
+        self._dns_checkpoint(str(step))
 
     # ----------------------------------------------------------------- reading
 
@@ -212,6 +227,11 @@ class BundleRun:
                 if other in self.tls:
                     return self.tls[other].provider
         return None
+
+    def _dns_checkpoint(self, label: str) -> None:
+        # What each DNS stand-in serves after deployment and after each step, for the report.
+        for provider in self.dns.values():
+            provider.checkpoint(label)
 
     def _controller_round(self, sim: Simulation) -> None:
         del sim

@@ -24,11 +24,12 @@ from pydantic import (
     model_validator,
 )
 
+from bundlesim.dnsprovider import RECORD_TYPES
 from kubedouble.profiles import DEFAULT_PROFILE, PROFILES
 from modelsim.crossmodel import CrossModelNames
 
 CharmKind = Literal[
-    "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload"
+    "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload", "dns"
 ]
 CHARMS_UNDER_TEST: frozenset[str] = frozenset(
     {"gateway-api-integrator", "gateway-route-configurator"}
@@ -70,8 +71,33 @@ class Ingress(_Strict):
         return self
 
 
+class ExistingRecord(_Strict):
+    """A record the DNS stand-in already serves, in `dns_record`'s wire field names."""
+
+    domain: Annotated[str, StringConstraints(min_length=1)]
+    host_label: Annotated[str, StringConstraints(min_length=1)] = "@"
+    ttl: int = Field(default=600, ge=0)
+    record_class: Literal["IN"] = "IN"
+    record_type: str = "A"
+    record_data: str
+
+    @field_validator("record_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in RECORD_TYPES:
+            raise ValueError(f"unknown record type {value!r}; known: {', '.join(RECORD_TYPES)}")
+        return value
+
+
+class Dns(_Strict):
+    """The DNS stand-in's settings: records it already has, and how it treats invalid entries."""
+
+    records: list[ExistingRecord] = Field(default_factory=list)
+    answer_invalid: bool = Field(default=False, alias="answer-invalid")
+
+
 class Application(_Strict):
-    """One application: a charm under test, or a stand-in (TLS provider, workload)."""
+    """One application: a charm under test, or a stand-in (TLS provider, workload, DNS)."""
 
     charm: CharmKind
     model: Name = "default"
@@ -79,11 +105,14 @@ class Application(_Strict):
     config: dict[str, ConfigValue] = Field(default_factory=dict)
     trust: bool = True
     ingress: Ingress | None = None
+    dns: Dns | None = None
 
     @model_validator(mode="after")
     def _keys_fit_the_charm(self) -> Application:
         if self.ingress is not None and self.charm != "workload":
             raise ValueError(f"ingress: only a workload writes ingress data, not {self.charm}")
+        if self.dns is not None and self.charm != "dns":
+            raise ValueError(f"dns: only a dns stand-in has DNS records, not {self.charm}")
         if self.config and self.charm not in CHARMS_UNDER_TEST:
             raise ValueError(f"config: a {self.charm} stand-in has no config")
         return self
@@ -222,6 +251,19 @@ class Step(_Strict):
     def kind(self) -> str:
         """The step's key, as written in the scenario (`renew-certificate`, `scale`, ...)."""
         return self.keys()[0]
+
+    def __str__(self) -> str:
+        """The step as a scenario line, e.g. `config: {shop-route: {hostname: a.example.com}}`."""
+        name = next(name for name in type(self).model_fields if getattr(self, name) is not None)
+        value = getattr(self, name)
+        if self.settle is not None or isinstance(value, ActionCall | str):
+            return f"{self.kind}: {value}" if self.settle is None else self.kind
+        if isinstance(value, BaseModel):
+            value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+        elif isinstance(value, tuple):
+            value = list(value)
+        shown = yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
+        return f"{self.kind}: {shown}"
 
 
 class Scenario(_Strict):

@@ -1,8 +1,9 @@
-"""Applications that are not charms under test: the TLS provider and the workloads.
+"""Applications that are not charms under test: the TLS provider, the workloads, DNS.
 
-Both are modelsim participants. The TLS provider answers the gateway's CSRs with certificates
-its own CA really signs (tls_provider), on an endpoint named like the real
-self-signed-certificates charm's. A workload writes the ingress v2 databags a scenario gives it.
+All are modelsim participants (the DNS provider's logic lives in bundlesim.dnsprovider). The
+TLS provider answers the gateway's CSRs with certificates its own CA really signs
+(tls_provider), on an endpoint named like the real self-signed-certificates charm's. A workload
+writes the ingress v2 databags a scenario gives it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Mapping
 
 from pydantic import JsonValue
 
-from bundlesim.scenario import Ingress
+from bundlesim.dnsprovider import DnsProviderApp, Record
+from bundlesim.scenario import Dns, Ingress
 from modelsim import DatabagUpdate, Participant, RelationView, Simulation, WorkloadRequirer
 from tls_provider import TLSProvider
 
@@ -114,3 +116,20 @@ def workload_requirer(app: str, model: str, ingress: Ingress | None) -> Workload
 def _encoded(values: Mapping[str, JsonValue]) -> dict[str, str]:
     # ingress v2 carries every value JSON-encoded, strings with their quotes.
     return {key: json.dumps(value) for key, value in values.items()}
+
+
+def dns_provider(options: Dns | None) -> DnsProviderApp:
+    """The DNS stand-in a scenario describes: its existing records, how it answers bad entries."""
+    options = options or Dns()
+    existing = [
+        Record(
+            domain=record.domain,
+            host_label=record.host_label,
+            record_class=record.record_class,
+            record_type=record.record_type,
+            record_data=record.record_data,
+            ttl=record.ttl,
+        )
+        for record in options.records
+    ]
+    return DnsProviderApp(existing, answer_invalid=options.answer_invalid)
