@@ -115,7 +115,8 @@ class Applier:
 
     def _delete(self, obj: dict) -> None:
         meta = obj["metadata"]
-        if not self.owner.owns(meta.get("labels")):  # never reached via a listing; belt and braces
+        labels = meta.get("labels")
+        if not (self.owner.owns(labels) or self.owner.adoptable(labels)):  # belt and braces
             raise ValueError(f"refusing to delete {describe(obj)}: not owned by {self.owner}")
         resource: Any = type(codecs.from_dict(obj))
         try:

@@ -50,17 +50,19 @@ def read_listing(
         if found is None:
             unserved.add(name)
             continue
-        mine = [o for o in found if owner.owns((o.get("metadata") or {}).get("labels"))]
+        mine = [o for o in found if _ours(owner, o)]
         owned[name] = tuple(mine)
-        foreign[name] = frozenset(
-            str(o["metadata"]["name"])
-            for o in found
-            if not owner.owns(o["metadata"].get("labels"))
-        )
+        foreign[name] = frozenset(str(o["metadata"]["name"]) for o in found if not _ours(owner, o))
         if name == "Service":
             selectors = {
                 str(o["metadata"]["name"]): dict((o.get("spec") or {}).get("selector") or {})
                 for o in found
-                if not owner.owns(o["metadata"].get("labels"))
+                if not _ours(owner, o)
             }
     return Listing(namespace, owned, foreign, frozenset(unserved), selectors)
+
+
+def _ours(owner: Owner, obj: dict) -> bool:
+    """Ours by our labels, or a predecessor's of this application still to be relabelled."""
+    labels = (obj.get("metadata") or {}).get("labels")
+    return owner.owns(labels) or owner.adoptable(labels)

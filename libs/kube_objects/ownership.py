@@ -21,6 +21,11 @@ class Owner:
     charm: str
     application: str
     model: str
+    adopts: tuple[str, str] | None = None
+    """(label, value) with which a predecessor charm of this same application marked what it
+    made (Canonical's gateway-api-integrator: `<charm>.charm.juju.is/managed-by=<app>`). Such
+    objects in our namespace are ours by succession: taken over and relabelled at our first
+    apply. Never set by anything a peer sends: the application's own name is the value."""
 
     @property
     def labels(self) -> dict[str, str]:
@@ -32,6 +37,20 @@ class Owner:
         if not labels:
             return False
         return all(labels.get(key) == value for key, value in self.labels.items())
+
+    def adoptable(self, labels: Mapping[str, str] | None) -> bool:
+        """True for a predecessor's object not yet relabelled (no managed-by of anyone's)."""
+        if self.adopts is None or not labels or MANAGED_BY in labels:
+            return False
+        key, value = self.adopts
+        return labels.get(key) == value
+
+    def inherited(self, labels: Mapping[str, str] | None) -> bool:
+        """True for an object a predecessor made, relabelled or not."""
+        if self.adopts is None or not labels:
+            return False
+        key, value = self.adopts
+        return labels.get(key) == value and (self.owns(labels) or MANAGED_BY not in labels)
 
     def stamp(self, obj: dict) -> dict:
         """A copy of a desired object with the ownership labels merged into its metadata."""

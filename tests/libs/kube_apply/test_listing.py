@@ -33,3 +33,30 @@ def test_a_kind_the_cluster_does_not_serve_lists_as_not_served(api_any, kind):
         assert found is None
         assert not listing.serves(kind)
     assert listing.serves("Gateway")
+
+
+def test_a_predecessors_objects_list_as_ours_and_nothing_else_does(api_any):
+    """Adopted objects are in `owned` (so the sync relabels them); the rest stay foreign."""
+    api_any.ensure_namespace("infra")
+    predecessor = "gateway-api-integrator.charm.juju.is/managed-by"
+    heir = Owner(
+        charm=OWNER.charm, application="gateway", model="infra", adopts=(predecessor, "gateway")
+    )
+    for name, labels in (
+        ("theirs-ours", {predecessor: "gateway"}),
+        ("theirs-other", {predecessor: "other"}),
+        ("unlabelled", {}),
+    ):
+        api_any.seed(
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "type": "Opaque",
+                "metadata": {"name": name, "namespace": "infra", "labels": labels},
+            }
+        )
+    client = Client(field_manager="gateway", namespace="infra")
+    listing = read_listing(client, heir, ["Secret"], "infra")
+    assert set(listing.of("Secret")) == {"theirs-ours"}
+    assert {"theirs-other", "unlabelled"} <= listing.foreign["Secret"]
+    assert "theirs-ours" not in read_listing(client, OWNER, ["Secret"], "infra").of("Secret")

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from dns_record import DnsEntry
 from gateway_route import ProviderData
@@ -221,6 +222,12 @@ class _Inputs:
         listing, now = self.cluster.listing, self.observed.now
         return listener_set_support(listing, self.class_object, now)
 
+    @cached_property
+    def names(self) -> objects.Names:
+        """The listener and Secret names the main Gateway uses (an adopted one's kept)."""
+        listing, app = self.cluster.listing, self.observed.app
+        return objects.names_in_use(app, listing.of("Gateway").get(app), listing.of("Secret"))
+
     @property
     def controller(self) -> Controller:
         observed = self.observed
@@ -248,38 +255,35 @@ class _Tls:
 
 def _tls(inputs: _Inputs, arbitration: Arbitration) -> _Tls:
     observed, listing = inputs.observed, inputs.cluster.listing
-    app, namespace, certificates = observed.app, observed.namespace, observed.certificates
+    namespace, certificates = observed.namespace, observed.certificates
     now = observed.now
     if not certificates.related or now is None:  # None: a snapshot taken without a clock
         return _Tls(secrets=(), with_tls=frozenset(), foreign=())
     issued = usable(certificates.offered, now)
     key = certificates.private_key
+    names = inputs.names
     hostnames = {item.hostname for item in arbitration.served if item.hostname}
     fresh = (hostnames & issued.keys()) if key else set()
     # A Secret under our name that is somebody else's must never back a listener: the Gateway
     # would serve its certificate and key. Such hostnames wait, and we say why.
-    foreign = {h for h in hostnames if listing.taken("Secret", objects.secret_name(app, h))}
+    foreign = {h for h in hostnames if listing.taken("Secret", names.secret(h))}
     fresh -= foreign
     secrets = [
         objects.desired_tls_secret(
-            objects.secret_name(app, h),
+            names.secret(h),
             namespace,
             issued[h].full_chain,
             str(key),
         )
         for h in sorted(fresh)
     ]
-    stored = {
-        h: listing.of("Secret").get(objects.secret_name(app, h)) for h in hostnames - foreign
-    }
+    stored = {h: listing.of("Secret").get(names.secret(h)) for h in hostnames - foreign}
     kept = _kept({h: stored[h] for h in hostnames - fresh - foreign}, now)
 
     return _Tls(
         secrets=(*secrets, *kept.values()),
         with_tls=frozenset(fresh | kept.keys()),
-        foreign=tuple(
-            f"Secret {namespace}/{objects.secret_name(app, h)}" for h in sorted(foreign)
-        ),
+        foreign=tuple(f"Secret {namespace}/{names.secret(h)}" for h in sorted(foreign)),
         awaited=tuple(sorted(hostnames - fresh)),
         kept=tuple(kept),
         renew=_renew(certificates.offered, stored),
@@ -379,6 +383,7 @@ def _lay_out(inputs: _Inputs, arbitration: Arbitration, tenancies: Mapping[str, 
         placement=placed,
         mode=mode,
         with_tls=tls.with_tls,
+        names=inputs.names,
     )
     taken = [obj for obj in layout.objects if _taken(listing, obj)]
     verdicts = _verdicts(inputs, layout)
@@ -420,7 +425,8 @@ def _direct(
     """The workload related directly, answered as a configurator would be."""
     claim, listing = inputs.direct, inputs.cluster.listing
     replied = answer(claim, arbitration, layout.specs, facts) if isinstance(claim, Claim) else None
-    return direct_plan(inputs.observed.direct, claim, replied, listing)
+    observed = inputs.observed
+    return direct_plan(observed.direct, claim, replied, listing, observed.owner)
 
 
 def _dns(observed: Observed, layout: Layout, addresses: Sequence[str]) -> DnsPlan:

@@ -19,7 +19,7 @@ from http_routes.state import RouteState, desired_objects, route_state, routes
 from ingress_v2 import IngressDataError, IngressRequest
 from integrator.plan.claims import Claim
 from integrator.plan.snapshot import Direct
-from kube_objects import Listing, describe
+from kube_objects import Listing, Owner, describe
 from kube_objects.route_health import RouteHealth, after_apply, by_parent, combine
 from reconcile.status import Log, Status, active, blocked, waiting
 
@@ -134,12 +134,18 @@ def direct_plan(
     claim: Claim | Refusal | None,
     answer: ProviderData | None,
     listing: Listing,
+    owner: Owner,
 ) -> DirectPlan:
-    """Objects, URL and status for the direct workload, from its claim and the gateway's answer."""
+    """Objects, URL and status for the direct workload, from its claim and the gateway's answer.
+
+    A predecessor's Service and routes for it (Canonical's charm served it with its own) stay
+    as they are until ours carry its traffic: make before break across `juju refresh`.
+    """
     if direct is None or claim is None:
         return DirectPlan(url=WITHDRAW if direct is not None else None)
+    inherited = _inherited(listing, owner)
     if isinstance(claim, Refusal):
-        kept = _owned(listing) if claim.keep else ()
+        kept = (*_owned(listing), *inherited) if claim.keep else ()
         logs = (claim.log,) if claim.log else ()
         url = None if claim.keep else WITHDRAW
         return DirectPlan(objects=kept, url=url, status=claim.status, logs=logs)
@@ -147,11 +153,15 @@ def direct_plan(
     if not isinstance(request, IngressRequest):  # a claim is made only from a valid request
         return DirectPlan()
     state = route_state(_ServedAt(), request, answer, listing.namespace or "", listing.selectors)
-    return _serve(state, answer, listing, direct.published)
+    return _serve(state, answer, listing, direct.published, inherited)
 
 
 def _serve(
-    state: RouteState, answer: ProviderData | None, listing: Listing, published: str | None
+    state: RouteState,
+    answer: ProviderData | None,
+    listing: Listing,
+    published: str | None,
+    inherited: tuple[dict, ...],
 ) -> DirectPlan:
     wanted = [_marked(obj) for obj in desired_objects(state)]
     taken = [describe(obj) for obj in wanted if _taken(listing, obj)]
@@ -162,8 +172,10 @@ def _serve(
     health = combine(list(parents.values()))
     url = flowing_url(state, parents)
     kept = url is None and passing(published, state, health)
+    names = {(obj["kind"], obj["metadata"]["name"]) for obj in wanted}
+    before = [o for o in inherited if (o["kind"], o["metadata"]["name"]) not in names]
     return DirectPlan(
-        objects=tuple(wanted),
+        objects=(*wanted, *(before if url is None else ())),
         url=url or (None if kept else WITHDRAW),
         status=_status(state, answer, health, url),
     )
@@ -210,25 +222,41 @@ def _marked(obj: dict) -> dict:
 
 def _owned(listing: Listing) -> tuple[dict, ...]:
     """The direct workload's objects as they are (kept while its data is being fixed)."""
-    kept: list[dict] = []
-    for kind in ("Service", "HTTPRoute"):
-        for obj in listing.of(kind).values():
-            metadata = obj.get("metadata") or {}
-            if (metadata.get("labels") or {}).get(DIRECT_LABEL) != "direct":
-                continue
-            kept.append(
-                {
-                    "apiVersion": obj["apiVersion"],
-                    "kind": obj["kind"],
-                    "metadata": {
-                        "name": metadata["name"],
-                        "namespace": metadata.get("namespace"),
-                        "labels": dict(metadata.get("labels") or {}),
-                    },
-                    "spec": obj.get("spec") or {},
-                }
-            )
-    return tuple(kept)
+    return tuple(
+        _as_is(obj)
+        for kind in ("Service", "HTTPRoute")
+        for obj in listing.of(kind).values()
+        if _labels(obj).get(DIRECT_LABEL) == "direct"
+    )
+
+
+def _inherited(listing: Listing, owner: Owner) -> tuple[dict, ...]:
+    """A predecessor's Services and routes here, as they are."""
+    return tuple(
+        _as_is(obj)
+        for kind in ("Service", "HTTPRoute")
+        for obj in listing.of(kind).values()
+        if owner.inherited(_labels(obj)) and DIRECT_LABEL not in _labels(obj)
+    )
+
+
+def _labels(obj: dict) -> dict[str, str]:
+    return dict((obj.get("metadata") or {}).get("labels") or {})
+
+
+def _as_is(obj: dict) -> dict:
+    """A listed object as a desired one: its spec and labels, nothing the server added."""
+    metadata = obj.get("metadata") or {}
+    return {
+        "apiVersion": obj["apiVersion"],
+        "kind": obj["kind"],
+        "metadata": {
+            "name": metadata["name"],
+            "namespace": metadata.get("namespace"),
+            "labels": _labels(obj),
+        },
+        "spec": obj.get("spec") or {},
+    }
 
 
 def _taken(listing: Listing, obj: dict) -> bool:

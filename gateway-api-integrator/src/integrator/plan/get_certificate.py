@@ -2,7 +2,7 @@
 
 from integrator.plan.certificates import Issued, in_secret, usable
 from integrator.plan.claims import wanted_certificates
-from integrator.plan.objects import secret_name, served_chain
+from integrator.plan.objects import Names, names_in_use, served_chain
 from integrator.plan.snapshot import Cluster, Observed
 from integrator.plan.status import integrate_certificates
 
@@ -16,7 +16,7 @@ def certificate_result(observed: Observed, hostname: str) -> dict[str, str] | st
         return f"no certificates relation; run: {integrate_certificates(observed.app)}"
     issued = usable(certificates.offered, observed.now) if observed.now else {}
     found = issued.get(hostname) if certificates.private_key else None
-    secret = f"{observed.namespace}/{secret_name(observed.app, hostname)}"
+    secret = f"{observed.namespace}/{_names(observed).secret(hostname)}"
     if found is not None:
         return _results(found, secret, "issued")
     if hostname in wanted_certificates(observed.config, observed.requests):
@@ -51,5 +51,14 @@ def _kept(observed: Observed, hostname: str) -> Issued | None:
     cluster, now = observed.cluster, observed.now
     if not isinstance(cluster, Cluster) or now is None:
         return None
-    stored = cluster.listing.of("Secret").get(secret_name(observed.app, hostname))
+    stored = cluster.listing.of("Secret").get(_names(observed).secret(hostname))
     return in_secret(hostname, served_chain(stored), now) if stored else None
+
+
+def _names(observed: Observed) -> Names:
+    """The Secret names in use (an adopted Gateway's are kept)."""
+    cluster, app = observed.cluster, observed.app
+    if not isinstance(cluster, Cluster):
+        return Names(app)
+    listing = cluster.listing
+    return names_in_use(app, listing.of("Gateway").get(app), listing.of("Secret"))

@@ -32,8 +32,13 @@ def build_layout(
     placement: Placement,
     mode: HttpsMode,
     with_tls: Collection[str],
+    names: objects.Names | None = None,
 ) -> Layout:
-    """The desired Gateways, ListenerSets and redirect routes for this placement."""
+    """The desired Gateways, ListenerSets and redirect routes for this placement.
+
+    `names`: those the main Gateway already uses (kept); ours by default.
+    """
+    names = names or objects.Names(app)
     slots, parents = placement.slots, placement.parents
     sets_used = any(parent.kind == "ListenerSet" for parent in parents)
     specs: list[ListenerSpec] = []
@@ -51,9 +56,11 @@ def build_layout(
             items,
             mode,
             with_tls,
-            lambda hostname: objects.secret_name(app, hostname),
+            names.secret,
             empty=None if parent.is_main else listeners.placeholder(parent.kind, parent.name),
         )
+        if parent.is_main:
+            planned = names.keep(planned)
         mine = listeners.on_parent(planned, parent.kind, parent.name)
         specs.extend(mine)
         if parent.kind == "ListenerSet":

@@ -4,15 +4,17 @@ Pure: no API calls. `kube_apply` stamps the ownership labels and applies them.
 """
 
 import base64
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
 
 from gateway_route import validate_address
 from integrator.plan.arbitration import Served
-from integrator.plan.listeners import HTTPS_PORT, ListenerSpec
+from integrator.plan.listeners import HTTP_PORT, HTTPS_PORT, ListenerSpec
 from kube_objects.kinds import GROUP
 from kube_objects.limits import MAX_PARENT_REFS
 from kube_objects.names import dns1123_subdomain
@@ -28,6 +30,56 @@ NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 def secret_name(app: str, hostname: str) -> str:
     """The TLS Secret of one hostname: stable, so renewals update it in place."""
     return dns1123_subdomain(f"{app}-tls-{hostname}")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Listener and Secret names the main Gateway already uses, kept so nothing is renamed.
+
+    Our own names are what `listener_name` and `secret_name` give; a Gateway adopted from
+    Canonical's charm (`kube_objects.Owner.adopts`) has others. A listener renamed is a
+    listener deleted (routes attached by `sectionName` fall off), and a Secret renamed is one
+    deleted, so the names found stay for the same protocol, port and hostname.
+    """
+
+    app: str
+    listeners: Mapping[tuple[str, str | None], str] = field(default_factory=dict)
+    """(protocol, hostname) -> the name of the main Gateway's listener serving it."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Hostname -> the name of our Secret its HTTPS listener presents."""
+
+    def secret(self, hostname: str) -> str:
+        """The TLS Secret of `hostname`."""
+        return self.secrets.get(hostname) or secret_name(self.app, hostname)
+
+    def keep(self, specs: Sequence[ListenerSpec]) -> list[ListenerSpec]:
+        """`specs` under the names their listeners already have (never two of one name)."""
+        taken = {spec.name for spec in specs}
+        kept: list[ListenerSpec] = []
+        for spec in specs:
+            name = self.listeners.get((spec.protocol, spec.hostname))
+            if name and name != spec.name and name not in taken:
+                taken.add(name)
+                kept.append(dataclasses.replace(spec, name=name))
+            else:
+                kept.append(spec)
+        return kept
+
+
+def names_in_use(app: str, gateway: Mapping | None, secrets: Mapping[str, dict]) -> Names:
+    """The names the main Gateway `gateway` uses; `secrets`: our Secrets by name."""
+    listeners: dict[tuple[str, str | None], str] = {}
+    presented: dict[str, str] = {}
+    for entry in ((gateway or {}).get("spec") or {}).get("listeners") or []:
+        protocol, hostname, name = entry.get("protocol"), entry.get("hostname"), entry.get("name")
+        if (protocol, entry.get("port")) not in (("HTTP", HTTP_PORT), ("HTTPS", HTTPS_PORT)):
+            continue
+        listeners[(str(protocol), hostname)] = str(name)
+        refs = ((entry.get("tls") or {}).get("certificateRefs")) or []
+        ref = refs[0].get("name") if len(refs) == 1 and isinstance(refs[0], Mapping) else None
+        if protocol == "HTTPS" and hostname and ref in secrets:
+            presented[str(hostname)] = str(ref)
+    return Names(app, listeners, presented)
 
 
 def redirect_route_name(app: str) -> str:

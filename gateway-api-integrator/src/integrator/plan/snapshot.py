@@ -12,6 +12,9 @@ from integrator.plan.certificates import Issued
 from kube_objects import ApiFailure, Listing, Owner
 
 CHARM = "gateway-api-integrator"
+PREDECESSOR_LABEL = "gateway-api-integrator.charm.juju.is/managed-by"
+"""How Canonical's gateway-api-integrator marks what it made (value: the application's name):
+objects so marked with our application's name are adopted after `juju refresh` to this charm."""
 
 OWNED_KINDS = ("Secret", "Gateway", "ListenerSet", "Service", "HTTPRoute")
 """Kinds of the objects we own, in apply order (a Secret before the listener naming it, a
@@ -111,4 +114,9 @@ class Observed:
     @property
     def owner(self) -> Owner:
         """The labels on everything this application creates."""
-        return Owner(charm=CHARM, application=self.app, model=self.namespace)
+        return Owner(
+            charm=CHARM,
+            application=self.app,
+            model=self.namespace,
+            adopts=(PREDECESSOR_LABEL, self.app),
+        )
