@@ -17,7 +17,13 @@ from integrator.plan import objects as gateway
 from integrator.plan.arbitration import Served
 from integrator.plan.certificates import Issued, usable
 from integrator.plan.config import Config, load_config
-from integrator.plan.listeners import attachments, https_mode, listener_name, plan_listeners
+from integrator.plan.listeners import (
+    ListenerSpec,
+    attachments,
+    https_mode,
+    listener_name,
+    plan_listeners,
+)
 from integrator.plan.status import leader_status
 from reconcile import ConfigProblem, active, blocked, waiting
 from tls_provider import TLSProvider
@@ -344,3 +350,60 @@ def test_only_reachable_gateway_addresses_are_passed_on():
         ]
     }
     assert gateway.addresses({"status": status}) == ["10.0.0.1", "gw.example.com", "2001:db8::2"]
+
+
+def test_names_in_use_keeps_only_what_a_listener_of_ours_really_presents():
+    found = {
+        "metadata": {"name": "gw", "namespace": "infra"},
+        "spec": {
+            "listeners": [
+                "garbage",
+                {"name": "web", "protocol": "HTTP", "port": 80, "hostname": "a.example.com"},
+                {"name": "odd", "protocol": "HTTP", "port": 8080, "hostname": "b.example.com"},
+                {
+                    "name": "sec",
+                    "protocol": "HTTPS",
+                    "port": 443,
+                    "hostname": "a.example.com",
+                    "tls": {"certificateRefs": [{"name": "a-cert"}]},
+                },
+                {
+                    "name": "far",
+                    "protocol": "HTTPS",
+                    "port": 443,
+                    "hostname": "c.example.com",
+                    "tls": {"certificateRefs": [{"name": "c-cert", "namespace": "elsewhere"}]},
+                },
+                {
+                    "name": "bad",
+                    "protocol": "HTTPS",
+                    "port": 443,
+                    "hostname": "d.example.com",
+                    "tls": {"certificateRefs": "d-cert"},
+                },
+            ]
+        },
+    }
+    ours = {"a-cert": {}, "c-cert": {}, "d-cert": {}}
+    names = gateway.names_in_use("gw", found, ours)
+    assert names.listeners == {
+        ("HTTP", "a.example.com"): "web",
+        ("HTTPS", "a.example.com"): "sec",
+        ("HTTPS", "c.example.com"): "far",
+        ("HTTPS", "d.example.com"): "bad",
+    }
+    assert names.secrets == {"a.example.com": "a-cert"}
+    assert names.secret("c.example.com") == gateway.secret_name("gw", "c.example.com")
+    assert gateway.names_in_use("gw", None, ours) == gateway.Names("gw")
+
+
+def test_kept_names_never_give_two_listeners_one_name():
+    names = gateway.Names("gw", {("HTTP", "a.example.com"): "http-b.example.com"})
+    specs = [
+        ListenerSpec("http-a.example.com", "HTTP", "a.example.com", None),
+        ListenerSpec("http-b.example.com", "HTTP", "b.example.com", None),
+    ]
+    assert [spec.name for spec in names.keep(specs)] == [
+        "http-a.example.com",
+        "http-b.example.com",
+    ]

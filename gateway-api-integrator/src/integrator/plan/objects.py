@@ -70,16 +70,27 @@ def names_in_use(app: str, gateway: Mapping | None, secrets: Mapping[str, dict])
     """The names the main Gateway `gateway` uses; `secrets`: our Secrets by name."""
     listeners: dict[tuple[str, str | None], str] = {}
     presented: dict[str, str] = {}
+    namespace = ((gateway or {}).get("metadata") or {}).get("namespace")
     for entry in ((gateway or {}).get("spec") or {}).get("listeners") or []:
-        protocol, hostname, name = entry.get("protocol"), entry.get("hostname"), entry.get("name")
+        if not isinstance(entry, Mapping):  # a server's answer; a hook never dies on one
+            continue
+        protocol, hostname = entry.get("protocol"), entry.get("hostname")
         if (protocol, entry.get("port")) not in (("HTTP", HTTP_PORT), ("HTTPS", HTTPS_PORT)):
             continue
-        listeners[(str(protocol), hostname)] = str(name)
-        refs = ((entry.get("tls") or {}).get("certificateRefs")) or []
-        ref = refs[0].get("name") if len(refs) == 1 and isinstance(refs[0], Mapping) else None
-        if protocol == "HTTPS" and hostname and ref in secrets:
-            presented[str(hostname)] = str(ref)
+        listeners[(str(protocol), hostname)] = str(entry.get("name"))
+        secret = _presented(entry, namespace)
+        if protocol == "HTTPS" and hostname and secret in secrets:
+            presented[str(hostname)] = str(secret)
     return Names(app, listeners, presented)
+
+
+def _presented(listener: Mapping, namespace: str | None) -> str | None:
+    """The name of the one Secret in the Gateway's namespace a listener presents, if so."""
+    refs = (listener.get("tls") or {}).get("certificateRefs")
+    ref = refs[0] if isinstance(refs, list) and len(refs) == 1 else None
+    if not isinstance(ref, Mapping) or ref.get("namespace") not in (None, namespace):
+        return None
+    return ref.get("name")
 
 
 def redirect_route_name(app: str) -> str:
