@@ -166,7 +166,8 @@ def _serve(
     wanted = [_marked(obj) for obj in desired_objects(state)]
     taken = [describe(obj) for obj in wanted if _taken(listing, obj)]
     if taken:
-        return DirectPlan(objects=_owned(listing), status=_not_ours(taken), url=WITHDRAW)
+        kept = (*_owned(listing), *inherited)
+        return DirectPlan(objects=kept, status=_not_ours(taken), url=WITHDRAW)
     wanted_routes = [_marked(route) for route in routes(state)]
     parents = by_parent(wanted_routes, after_apply(listing.of("HTTPRoute"), wanted_routes))
     health = combine(list(parents.values()))
@@ -195,7 +196,8 @@ def _status(
     for item in state.refused:
         if item.reason == RefusalReason.PENDING_CERTIFICATE and not item.fix:
             return waiting(f"the certificate of {item.hostname} for {workload}")
-        return blocked(f"{workload} cannot be served: {item.message}; {_fix(item.hostname)}")
+        fix = item.fix or _fix(item.hostname)
+        return blocked(f"{workload} cannot be served: {item.message}; {fix}")
     if answer is None or not state.attachments:
         return waiting(f"a listener for {workload}")
     return waiting(f"traffic to flow to {workload} ({health.waiting or 'controller'})")
