@@ -1,7 +1,10 @@
 """Pure builders for the objects that route Gateway API traffic to one workload.
 
 Plain values in, plain dicts out, no API calls: gateway-route-configurator builds its `Service`
-and `HTTPRoute`s with them, and gateway-api-integrator can reuse them to serve ingress itself.
+and `HTTPRoute`s with them, and gateway-api-integrator the same for the workload related to it
+directly. `http_routes.state` combines what is wanted, the workload's ingress request and the
+gateway's answer into those objects; `http_routes.flow` judges, from the controller's
+conditions, whether traffic flows to the workload's URL.
 Reference: docs/reference/gateway-route-configurator.md ("Route semantics").
 """
 
