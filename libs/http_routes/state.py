@@ -79,21 +79,18 @@ def route_state(
     answer: ProviderData | None,
     namespace: str,
     selectors: Mapping[str, Mapping[str, str]] | None = None,
-    *,
-    nest: bool = True,
 ) -> RouteState:
     """Combine the three inputs; `answer` None means the gateway has not answered yet.
 
-    `selectors`: those of the Services in the namespace that are not ours, by name. `nest`:
-    without hostnames of its own the workload shares the gateway's default hostname, so its
-    paths go under `/<model>-<workload>`; False serves them as they are (the one workload
-    related to the gateway directly).
+    `selectors`: those of the Services in the namespace that are not ours, by name. Without
+    hostnames of its own the workload shares the gateway's default hostname, so its paths go
+    under `/<model>-<workload>`.
     """
     # h2c needs appProtocol on the Service port, which Juju's own Service does not carry.
     own_service = not request.is_port_open or request.scheme == "h2c"
     service = service_name(request.name, request.port) if own_service else request.name
     paths = config.paths
-    if not config.hostnames and nest:
+    if not config.hostnames:
         prefix = path_prefix(namespace, request.name)
         paths = tuple(nest_path(prefix, path) for path in config.paths)
     attachments, refused, pending = _answer_for(config, answer)

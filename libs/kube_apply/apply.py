@@ -115,8 +115,8 @@ class Applier:
 
     def _delete(self, obj: dict) -> None:
         meta = obj["metadata"]
-        labels = meta.get("labels")
-        if not (self.owner.owns(labels) or self.owner.adoptable(labels)):  # belt and braces
+        kind = str(obj.get("kind"))
+        if not (self.owner.owns(meta.get("labels")) or self.owner.adoptable(kind, obj)):
             raise ValueError(f"refusing to delete {describe(obj)}: not owned by {self.owner}")
         resource: Any = type(codecs.from_dict(obj))
         try:

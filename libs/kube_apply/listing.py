@@ -50,19 +50,20 @@ def read_listing(
         if found is None:
             unserved.add(name)
             continue
-        mine = [o for o in found if _ours(owner, o)]
+        mine = [o for o in found if _ours(owner, name, o)]
         owned[name] = tuple(mine)
-        foreign[name] = frozenset(str(o["metadata"]["name"]) for o in found if not _ours(owner, o))
+        foreign[name] = frozenset(
+            str(o["metadata"]["name"]) for o in found if not _ours(owner, name, o)
+        )
         if name == "Service":
             selectors = {
                 str(o["metadata"]["name"]): dict((o.get("spec") or {}).get("selector") or {})
                 for o in found
-                if not _ours(owner, o)
+                if not _ours(owner, name, o)
             }
     return Listing(namespace, owned, foreign, frozenset(unserved), selectors)
 
 
-def _ours(owner: Owner, obj: dict) -> bool:
+def _ours(owner: Owner, kind: str, obj: dict) -> bool:
     """Ours by our labels, or a predecessor's of this application still to be relabelled."""
-    labels = (obj.get("metadata") or {}).get("labels")
-    return owner.owns(labels) or owner.adoptable(labels)
+    return owner.owns((obj.get("metadata") or {}).get("labels")) or owner.adoptable(kind, obj)

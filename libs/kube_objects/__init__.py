@@ -18,7 +18,7 @@ from kube_objects.kinds import API_VERSION, FEATURE_BACKEND_TLS, FEATURE_LISTENE
 from kube_objects.limits import MAX_LISTENERS, MAX_PARENT_REFS, MAX_ROUTE_HOSTNAMES, MAX_RULES
 from kube_objects.listing import Listing
 from kube_objects.names import dns1035_label, dns1123_subdomain
-from kube_objects.ownership import Owner
+from kube_objects.ownership import Adoption, Owner
 
 __all__ = [
     "API_VERSION",
@@ -30,6 +30,7 @@ __all__ = [
     "MAX_PARENT_REFS",
     "MAX_ROUTE_HOSTNAMES",
     "MAX_RULES",
+    "Adoption",
     "ApiFailure",
     "Conflict",
     "Forbidden",

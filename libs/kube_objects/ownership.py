@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 MANAGED_BY = "app.kubernetes.io/managed-by"
 APPLICATION = "gateway-api.juju.is/application"
 MODEL = "gateway-api.juju.is/model"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """How a predecessor charm of this same application marked what it made, and its names.
+
+    An object is the predecessor's when it carries `label` = `value` (the application's own
+    name, never anything a peer sends), no `managed-by` of anyone's, and a name the predecessor
+    gives objects of its kind (fnmatch patterns): a label anyone with write access to the
+    namespace could add is not enough on its own.
+    """
+
+    label: str
+    value: str
+    names: tuple[tuple[str, str], ...]
+    """(kind, name pattern) pairs."""
+
+    def marks(self, kind: str, obj: Mapping) -> bool:
+        """True when `obj`, of `kind`, carries the predecessor's label under one of its names."""
+        metadata = obj.get("metadata") or {}
+        labels = metadata.get("labels") or {}
+        name = str(metadata.get("name") or "")
+        if labels.get(self.label) != self.value:
+            return False
+        return any(k == kind and fnmatchcase(name, pattern) for k, pattern in self.names)
 
 
 @dataclass(frozen=True)
@@ -21,11 +47,10 @@ class Owner:
     charm: str
     application: str
     model: str
-    adopts: tuple[str, str] | None = None
-    """(label, value) with which a predecessor charm of this same application marked what it
-    made (Canonical's gateway-api-integrator: `<charm>.charm.juju.is/managed-by=<app>`). Such
-    objects in our namespace are ours by succession: taken over and relabelled at our first
-    apply. Never set by anything a peer sends: the application's own name is the value."""
+    adopts: Adoption | None = None
+    """What a predecessor charm of this same application made (Canonical's
+    gateway-api-integrator). Such objects in our namespace are ours by succession: taken over
+    and relabelled at our first apply."""
 
     @property
     def labels(self) -> dict[str, str]:
@@ -38,19 +63,19 @@ class Owner:
             return False
         return all(labels.get(key) == value for key, value in self.labels.items())
 
-    def adoptable(self, labels: Mapping[str, str] | None) -> bool:
+    def adoptable(self, kind: str, obj: Mapping) -> bool:
         """True for a predecessor's object not yet relabelled (no managed-by of anyone's)."""
-        if self.adopts is None or not labels or MANAGED_BY in labels:
+        labels = (obj.get("metadata") or {}).get("labels") or {}
+        if self.adopts is None or MANAGED_BY in labels:
             return False
-        key, value = self.adopts
-        return labels.get(key) == value
+        return self.adopts.marks(kind, obj)
 
-    def inherited(self, labels: Mapping[str, str] | None) -> bool:
-        """True for an object a predecessor made, relabelled or not."""
-        if self.adopts is None or not labels:
+    def inherited(self, kind: str, obj: Mapping) -> bool:
+        """True for an object a predecessor made, relabelled by us or not."""
+        labels = (obj.get("metadata") or {}).get("labels") or {}
+        if self.adopts is None or not (self.owns(labels) or MANAGED_BY not in labels):
             return False
-        key, value = self.adopts
-        return labels.get(key) == value and (self.owns(labels) or MANAGED_BY not in labels)
+        return self.adopts.marks(kind, obj)
 
     def stamp(self, obj: dict) -> dict:
         """A copy of a desired object with the ownership labels merged into its metadata."""

@@ -397,6 +397,31 @@ def test_names_in_use_keeps_only_what_a_listener_of_ours_really_presents():
     assert gateway.names_in_use("gw", None, ours) == gateway.Names("gw")
 
 
+def test_a_secret_two_listeners_present_is_kept_by_neither():
+    def https(name: str, hostname: str, ref: dict) -> dict:
+        return {
+            "name": name,
+            "protocol": "HTTPS",
+            "port": 443,
+            "hostname": hostname,
+            "tls": {"certificateRefs": [ref]},
+        }
+
+    found = {
+        "metadata": {"namespace": "infra"},
+        "spec": {
+            "listeners": [
+                https("a", "a.example.com", {"name": "shared"}),
+                https("b", "b.example.com", {"name": "shared"}),
+                https("c", "c.example.com", {"name": "c-cert", "kind": "ConfigMap"}),
+                https("d", "d.example.com", {"name": "d-cert", "kind": "Secret", "group": ""}),
+            ]
+        },
+    }
+    names = gateway.names_in_use("gw", found, {"shared": {}, "c-cert": {}, "d-cert": {}})
+    assert names.secrets == {"d.example.com": "d-cert"}
+
+
 def test_kept_names_never_give_two_listeners_one_name():
     names = gateway.Names("gw", {("HTTP", "a.example.com"): "http-b.example.com"})
     specs = [

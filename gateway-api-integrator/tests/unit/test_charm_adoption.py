@@ -12,6 +12,7 @@ listener or Secret going away, and touch nothing else.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 
 import ops
@@ -225,3 +226,29 @@ def test_the_old_routes_serve_until_ours_carry_the_traffic(cluster, flow, refres
     assert gateway is not None
     names = {entry["name"] for entry in gateway["spec"]["listeners"]}
     assert {f"{APP}-http-listener", f"{APP}-https-listener"} <= names
+
+
+def test_while_a_name_of_ours_is_taken_the_predecessors_routes_keep_the_url(cluster, flow, tls):
+    seed_canonical(cluster.kube, tls)
+    cluster.kube.seed(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "shop-8080", "namespace": MODEL},
+            "spec": {"ports": [{"port": 8080}]},
+        }
+    )
+    held = {"ingress": json.dumps({"url": f"https://{HOST}/{MODEL}-shop"})}
+    relation = dataclasses.replace(workload(), local_app_data=held)
+    config = {"external-hostname": HOST, "enforce-https": True}
+    out = flow.run(
+        flow.ctx.on.upgrade_charm(), flow.state(relation, flow.certificates(), config=config)
+    )
+    assert isinstance(out.unit_status, ops.BlockedStatus)
+    assert (
+        "Service infra/shop-8080 exists and is not managed by the gateway"
+        in out.unit_status.message
+    )
+    assert out.get_relation(DIRECT).local_app_data.get("ingress") == held["ingress"]
+    assert cluster.kube.get("HTTPRoute", f"{APP}-https", MODEL) is not None
+    assert cluster.kube.get("Service", f"{APP}-shop-service", MODEL) is not None

@@ -166,3 +166,24 @@ def test_https_to_the_backend_points_at_the_configurator(cluster, flow):
     assert "scheme https" in out.unit_status.message
     assert "gateway-route-configurator" in out.unit_status.message
     assert route(cluster) is None
+
+
+def test_a_workload_named_like_the_gateways_own_route_is_refused(cluster, flow):
+    name = f"{APP}-https-redirect"
+    config = {"external-hostname": HOST, "enforce-https": True}
+    out = flow.changed(flow.state(workload(name), flow.certificates(), config=config), DIRECT)
+    out = flow.with_certificates(out)
+    cluster.publish_address()
+    out = flow.run(flow.ctx.on.update_status(), out)
+    assert isinstance(out.unit_status, ops.BlockedStatus)
+    assert (
+        f"under the name of the gateway's own HTTPRoute {MODEL}/{name}" in out.unit_status.message
+    )
+    redirect = cluster.kube.get("HTTPRoute", name, MODEL)
+    assert redirect is not None
+    filters = [f["type"] for rule in redirect["spec"]["rules"] for f in rule.get("filters", [])]
+    assert filters == ["RequestRedirect"]  # ours, not the workload's
+    assert url_of(out) is None
+    before = cluster.writes()
+    flow.run(flow.ctx.on.update_status(), out)
+    assert cluster.writes() == before  # settled: nothing fights over the name

@@ -11,7 +11,7 @@ import pytest
 from lightkube import Client
 
 from kube_apply.listing import list_all, read_listing
-from kube_objects import Owner
+from kube_objects import Adoption, Owner
 from kubedouble.versions import serves
 
 OWNER = Owner(charm="gateway-api-integrator", application="gateway", model="infra")
@@ -39,12 +39,12 @@ def test_a_predecessors_objects_list_as_ours_and_nothing_else_does(api_any):
     """Adopted objects are in `owned` (so the sync relabels them); the rest stay foreign."""
     api_any.ensure_namespace("infra")
     predecessor = "gateway-api-integrator.charm.juju.is/managed-by"
-    heir = Owner(
-        charm=OWNER.charm, application="gateway", model="infra", adopts=(predecessor, "gateway")
-    )
+    adoption = Adoption(predecessor, "gateway", (("Secret", "theirs-*"),))
+    heir = Owner(charm=OWNER.charm, application="gateway", model="infra", adopts=adoption)
     for name, labels in (
         ("theirs-ours", {predecessor: "gateway"}),
         ("theirs-other", {predecessor: "other"}),
+        ("not-their-name", {predecessor: "gateway"}),
         ("unlabelled", {}),
     ):
         api_any.seed(
@@ -58,5 +58,5 @@ def test_a_predecessors_objects_list_as_ours_and_nothing_else_does(api_any):
     client = Client(field_manager="gateway", namespace="infra")
     listing = read_listing(client, heir, ["Secret"], "infra")
     assert set(listing.of("Secret")) == {"theirs-ours"}
-    assert {"theirs-other", "unlabelled"} <= listing.foreign["Secret"]
+    assert {"theirs-other", "not-their-name", "unlabelled"} <= listing.foreign["Secret"]
     assert "theirs-ours" not in read_listing(client, OWNER, ["Secret"], "infra").of("Secret")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kube_objects import Owner
+from kube_objects import Adoption, Owner
 from kube_objects.ownership import APPLICATION, MANAGED_BY, MODEL
 
 OWNER = Owner(charm="gateway-api-integrator", application="gw", model="infra")
@@ -42,30 +42,39 @@ def test_partial_or_foreign_labels_do_not_prove_ownership(labels):
 
 PREDECESSOR = "gateway-api-integrator.charm.juju.is/managed-by"
 HEIR = Owner(
-    charm="gateway-api-integrator", application="gw", model="infra", adopts=(PREDECESSOR, "gw")
+    charm="gateway-api-integrator",
+    application="gw",
+    model="infra",
+    adopts=Adoption(PREDECESSOR, "gw", (("Secret", "gw-secret-*"), ("Gateway", "gw"))),
 )
+
+
+def secret(name: str, labels: dict | None) -> dict:
+    return {"kind": "Secret", "metadata": {"name": name, "labels": labels}}
 
 
 def test_a_predecessors_object_of_this_application_is_adoptable_until_relabelled():
-    assert HEIR.adoptable({PREDECESSOR: "gw"})
-    assert HEIR.inherited({PREDECESSOR: "gw"})
-    relabelled = {PREDECESSOR: "gw", **HEIR.labels}
-    assert not HEIR.adoptable(relabelled)  # ours now: owned, not adoptable
-    assert HEIR.owns(relabelled)
-    assert HEIR.inherited(relabelled)
+    theirs = secret("gw-secret-a.example.com", {PREDECESSOR: "gw"})
+    assert HEIR.adoptable("Secret", theirs)
+    assert HEIR.inherited("Secret", theirs)
+    relabelled = secret("gw-secret-a.example.com", {PREDECESSOR: "gw", **HEIR.labels})
+    assert not HEIR.adoptable("Secret", relabelled)  # ours now: owned, not adoptable
+    assert HEIR.owns(relabelled["metadata"]["labels"])
+    assert HEIR.inherited("Secret", relabelled)
 
 
 @pytest.mark.parametrize(
-    ("owner", "labels"),
+    ("owner", "kind", "obj"),
     [
-        (HEIR, {PREDECESSOR: "gw2"}),  # another application's
-        (HEIR, {PREDECESSOR: "gw", MANAGED_BY: "helm"}),  # somebody claimed it since
-        (HEIR, {PREDECESSOR: "gw", MANAGED_BY: "gateway-route-configurator"}),
-        (HEIR, {}),
-        (HEIR, None),
-        (OWNER, {PREDECESSOR: "gw"}),  # an owner that adopts nothing
+        (HEIR, "Secret", secret("gw-secret-a", {PREDECESSOR: "gw2"})),  # another application's
+        (HEIR, "Secret", secret("gw-secret-a", {PREDECESSOR: "gw", MANAGED_BY: "helm"})),
+        (HEIR, "Secret", secret("gw-tls-a", {PREDECESSOR: "gw"})),  # not a name it gives
+        (HEIR, "Gateway", secret("gw-secret-a", {PREDECESSOR: "gw"})),  # not of that kind
+        (HEIR, "Secret", secret("gw-secret-a", {})),
+        (HEIR, "Secret", secret("gw-secret-a", None)),
+        (OWNER, "Secret", secret("gw-secret-a", {PREDECESSOR: "gw"})),  # adopts nothing
     ],
 )
-def test_nothing_else_is_adoptable(owner, labels):
-    assert not owner.adoptable(labels)
-    assert not owner.inherited(labels) or owner.owns(labels)
+def test_nothing_else_is_adoptable(owner, kind, obj):
+    assert not owner.adoptable(kind, obj)
+    assert not owner.inherited(kind, obj)

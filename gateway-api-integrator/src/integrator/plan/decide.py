@@ -426,7 +426,8 @@ def _direct(
     claim, listing = inputs.direct, inputs.cluster.listing
     replied = answer(claim, arbitration, layout.specs, facts) if isinstance(claim, Claim) else None
     observed = inputs.observed
-    return direct_plan(observed.direct, claim, replied, listing, observed.owner)
+    reserved = frozenset((o["kind"], o["metadata"]["name"]) for o in layout.objects)
+    return direct_plan(observed.direct, claim, replied, listing, observed.owner, reserved=reserved)
 
 
 def _dns(observed: Observed, layout: Layout, addresses: Sequence[str]) -> DnsPlan:

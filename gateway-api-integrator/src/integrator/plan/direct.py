@@ -135,11 +135,14 @@ def direct_plan(
     answer: ProviderData | None,
     listing: Listing,
     owner: Owner,
+    *,
+    reserved: frozenset[tuple[str, str]] = frozenset(),
 ) -> DirectPlan:
     """Objects, URL and status for the direct workload, from its claim and the gateway's answer.
 
     A predecessor's Service and routes for it (Canonical's charm served it with its own) stay
     as they are until ours carry its traffic: make before break across `juju refresh`.
+    `reserved`: (kind, name) of the gateway's own objects, which the workload's may not take.
     """
     if direct is None or claim is None:
         return DirectPlan(url=WITHDRAW if direct is not None else None)
@@ -153,6 +156,14 @@ def direct_plan(
     if not isinstance(request, IngressRequest):  # a claim is made only from a valid request
         return DirectPlan()
     state = route_state(_ServedAt(), request, answer, listing.namespace or "", listing.selectors)
+    clash = [
+        describe(o)
+        for o in desired_objects(state)
+        if (o["kind"], o["metadata"]["name"]) in reserved
+    ]
+    if clash:
+        kept = (*_owned(listing), *inherited)
+        return DirectPlan(objects=kept, status=_reserved(state.workload, clash), url=WITHDRAW)
     return _serve(state, answer, listing, direct.published, inherited)
 
 
@@ -166,8 +177,10 @@ def _serve(
     wanted = [_marked(obj) for obj in desired_objects(state)]
     taken = [describe(obj) for obj in wanted if _taken(listing, obj)]
     if taken:
+        # The predecessor's routes, if any, still carry the traffic: its URL stays.
         kept = (*_owned(listing), *inherited)
-        return DirectPlan(objects=kept, status=_not_ours(taken), url=WITHDRAW)
+        url = None if inherited else WITHDRAW
+        return DirectPlan(objects=kept, status=_not_ours(taken, listing.namespace), url=url)
     wanted_routes = [_marked(route) for route in routes(state)]
     parents = by_parent(wanted_routes, after_apply(listing.of("HTTPRoute"), wanted_routes))
     health = combine(list(parents.values()))
@@ -177,7 +190,7 @@ def _serve(
     before = [o for o in inherited if (o["kind"], o["metadata"]["name"]) not in names]
     return DirectPlan(
         objects=(*wanted, *(before if url is None else ())),
-        url=url or (None if kept else WITHDRAW),
+        url=url or (None if kept or before else WITHDRAW),
         status=_status(state, answer, health, url),
     )
 
@@ -209,10 +222,20 @@ def _fix(hostname: str) -> str:
     return "set the gateway's hostname; run: juju config <gateway> external-hostname=<name>"
 
 
-def _not_ours(names: list[str]) -> Status:
+def _not_ours(names: list[str], namespace: str | None) -> Status:
+    kind, _, name = names[0].partition(" ")
+    command = f"kubectl -n {namespace} delete {kind.lower()} {name.rpartition('/')[2]}"
     return blocked(
         f"{', '.join(names)} exists and is not managed by the gateway: the direct workload "
-        "is not served until its owner deletes or renames it"
+        f"is not served until its owner deletes or renames it; if stale, run: {command}"
+    )
+
+
+def _reserved(workload: str, names: list[str]) -> Status:
+    return blocked(
+        f"workload {workload} would be served under the name of the gateway's own "
+        f"{', '.join(names)}: deploy it under another name (juju deploy <charm> <another name>), "
+        f"or serve it through a {CONFIGURATOR}"
     )
 
 
@@ -238,7 +261,7 @@ def _inherited(listing: Listing, owner: Owner) -> tuple[dict, ...]:
         _as_is(obj)
         for kind in ("Service", "HTTPRoute")
         for obj in listing.of(kind).values()
-        if owner.inherited(_labels(obj)) and DIRECT_LABEL not in _labels(obj)
+        if owner.inherited(kind, obj) and DIRECT_LABEL not in _labels(obj)
     )
 
 

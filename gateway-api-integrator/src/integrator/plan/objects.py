@@ -6,6 +6,7 @@ Pure: no API calls. `kube_apply` stamps the ownership labels and applies them.
 import base64
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,7 +82,13 @@ def names_in_use(app: str, gateway: Mapping | None, secrets: Mapping[str, dict])
         secret = _presented(entry, namespace)
         if protocol == "HTTPS" and hostname and secret in secrets:
             presented[str(hostname)] = str(secret)
-    return Names(app, listeners, presented)
+    return Names(app, listeners, _unshared(presented))
+
+
+def _unshared(presented: Mapping[str, str]) -> dict[str, str]:
+    """A Secret presented for two hostnames would get two certificates: neither keeps it."""
+    counts = Counter(presented.values())
+    return {hostname: name for hostname, name in presented.items() if counts[name] == 1}
 
 
 def _presented(listener: Mapping, namespace: str | None) -> str | None:
@@ -89,6 +96,8 @@ def _presented(listener: Mapping, namespace: str | None) -> str | None:
     refs = (listener.get("tls") or {}).get("certificateRefs")
     ref = refs[0] if isinstance(refs, list) and len(refs) == 1 else None
     if not isinstance(ref, Mapping) or ref.get("namespace") not in (None, namespace):
+        return None
+    if ref.get("kind", "Secret") != "Secret" or ref.get("group") not in (None, ""):
         return None
     return ref.get("name")
 

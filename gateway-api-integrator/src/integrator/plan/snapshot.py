@@ -9,12 +9,30 @@ from datetime import datetime
 from gateway_route import DataError, ProviderData, RequirerData
 from ingress_v2 import IngressDataError, IngressRequest
 from integrator.plan.certificates import Issued
-from kube_objects import ApiFailure, Listing, Owner
+from kube_objects import Adoption, ApiFailure, Listing, Owner
 
 CHARM = "gateway-api-integrator"
 PREDECESSOR_LABEL = "gateway-api-integrator.charm.juju.is/managed-by"
 """How Canonical's gateway-api-integrator marks what it made (value: the application's name):
 objects so marked with our application's name are adopted after `juju refresh` to this charm."""
+
+
+def predecessor(app: str) -> Adoption:
+    """What Canonical's gateway-api-integrator makes for application `app`, by kind and name.
+
+    Its Gateway `<app>`, Secrets `<app>-secret-<hostname>`, the workload's Service
+    `<app>-<workload>-service` and HTTPRoutes `<app>-http` and `<app>-https`.
+    """
+    names = (
+        ("Gateway", app),
+        ("Secret", f"{app}-secret-*"),
+        ("Service", f"{app}-*-service"),
+        ("HTTPRoute", f"{app}-http"),
+        ("HTTPRoute", f"{app}-https"),
+    )
+    # A Juju application name is lowercase letters, digits and dashes: no fnmatch wildcard.
+    return Adoption(PREDECESSOR_LABEL, app, names)
+
 
 OWNED_KINDS = ("Secret", "Gateway", "ListenerSet", "Service", "HTTPRoute")
 """Kinds of the objects we own, in apply order (a Secret before the listener naming it, a
@@ -118,5 +136,5 @@ class Observed:
             charm=CHARM,
             application=self.app,
             model=self.namespace,
-            adopts=(PREDECESSOR_LABEL, self.app),
+            adopts=predecessor(self.app),
         )
