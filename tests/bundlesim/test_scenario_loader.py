@@ -58,7 +58,8 @@ def test_a_controller_profile_is_read_by_name():
         (
             {"applications": {"gw": {**GATEWAY, "charm": "traefik"}}},
             "applications.gw.charm: Input should be 'gateway-api-integrator', "
-            "'gateway-route-configurator', 'tls-provider', 'workload' or 'dns'",
+            "'gateway-route-configurator', 'tls-provider', 'workload', 'dns' or "
+            "'canonical-gateway'",
         ),
         (
             {"applications": {"gw": {**GATEWAY, "dns": {"records": []}}}},
@@ -138,6 +139,12 @@ def test_a_controller_profile_is_read_by_name():
             {"applications": {"ca": {"charm": "tls-provider"}}, "steps": [{"trust": "ca"}]},
             "steps[0].trust: ca is a tls-provider stand-in, not a charm under test",
         ),
+        (_with(steps=[{"refresh": "other"}]), "steps[0].refresh: unknown application 'other'"),
+        (
+            {"applications": {"ca": {"charm": "tls-provider"}}, "steps": [{"refresh": "ca"}]},
+            "steps[0].refresh: ca is a tls-provider; only a canonical-gateway or "
+            "gateway-api-integrator is refreshed to gateway-api-integrator",
+        ),
         (
             _with(**{"cross-model-names": "real"}),
             "cross-model-names: Input should be 'simple' or 'juju'",
@@ -215,3 +222,15 @@ def test_cross_model_names_default_to_simple():
 def test_a_step_reads_back_as_written(step: object, shown: str):
     """The DNS report labels each step's changes with it."""
     assert str(Step.model_validate(step)) == shown
+
+
+def test_a_canonical_gateway_stand_in_holds_config_and_is_refreshed_by_a_step():
+    data = {
+        "applications": {
+            "gw": {"charm": "canonical-gateway", "config": {"external-hostname": "a.example"}}
+        },
+        "steps": [{"refresh": "gw"}],
+    }
+    scenario = parse_scenario(data)
+    assert scenario.applications["gw"].config == {"external-hostname": "a.example"}
+    assert [str(step) for step in scenario.steps] == ["refresh: gw"]

@@ -18,6 +18,7 @@ from bundlesim.dnsprovider import (
     read_requests,
 )
 from bundlesim.scenario import Ingress
+from bundlesim.standins import CanonicalGatewayApp
 from modelsim import RelationView, Simulation, WorkloadRequirer
 from tls_provider import TLSProvider
 
@@ -245,3 +246,39 @@ def test_dns_writes_one_combined_answer_to_every_relation_and_ignores_broken():
         sim.unrelate("other:dns-record", "bind:dns-record")
         sim.settle()
         assert OTHER_UUID in {d.request.uuid for d in bind.decisions}  # bind ignores broken
+
+
+def _canonical(config: dict[str, Any], *, certificates: bool) -> Simulation:
+    sim = Simulation()
+    sim.add_participant("gw", CanonicalGatewayApp(), model="infra", config=config)
+    sim.add_participant("ca", TLSProviderApp())
+    sim.add_participant("shop", workload_requirer("shop", "infra", Ingress(app={"port": 80})))
+    if certificates:
+        sim.relate("gw:certificates", "ca:certificates")
+    sim.relate("shop:ingress", "gw:gateway")
+    sim.settle()
+    return sim
+
+
+def test_the_canonical_stand_in_publishes_what_canonicals_charm_would():
+    sim = _canonical({"external-hostname": "gateway.example.com"}, certificates=True)
+    rid = sim.relation_id("shop", "gw")
+    answer = json.loads(sim.app_data(rid, "gw")["ingress"])
+    assert answer == {"url": "https://gateway.example.com/infra-shop"}
+    # Nothing on certificates: no CSR of its own for a successor to find.
+    assert sim.app_data(sim.relation_id("gw", "ca"), "gw") == {}
+
+
+@pytest.mark.parametrize(
+    ("config", "certificates"),
+    [
+        ({"external-hostname": "gateway.example.com"}, False),  # Blocked: HTTPS, no TLS
+        ({}, True),  # no hostname
+        ({"external-hostname": "gateway.example.com", "enforce-https": False}, True),
+    ],
+)
+def test_the_canonical_stand_in_publishes_nothing_where_that_charm_would_not_or_is_not_modelled(
+    config: dict[str, Any], certificates: bool
+):
+    sim = _canonical(config, certificates=certificates)
+    assert sim.app_data(sim.relation_id("shop", "gw"), "gw") == {}

@@ -9,7 +9,7 @@ from bundlesim.dnsprovider import DnsProviderApp, Record, Snapshot
 from bundlesim.runner import ActionRecord, BundleRun
 from bundlesim.summaries import owned_objects, summary
 
-STAND_INS = ("tls-provider", "workload", "dns")
+STAND_INS = ("tls-provider", "workload", "dns", "canonical-gateway")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -29,16 +29,17 @@ def status_rows(run: BundleRun) -> list[list[str]]:
     """One row per unit of each charm, and one per stand-in application."""
     rows = []
     for name, app in run.scenario.applications.items():
+        charm = run.charm(name)
         if name not in run.sim.apps:
-            rows.append([name, app.model, app.charm, "(removed)"])
-        elif app.charm in STAND_INS:
+            rows.append([name, app.model, charm, "(removed)"])
+        elif charm in STAND_INS:
             units = len(run.sim.units(name))
-            rows.append([name, app.model, app.charm, f"stand-in, {units} unit(s)"])
+            rows.append([name, app.model, charm, f"stand-in, {units} unit(s)"])
         else:
             status = run.sim.status(name)
             for unit, unit_status in status.units.items():
                 leader = "*" if unit == status.leader else ""
-                rows.append([f"{unit}{leader}", app.model, app.charm, str(unit_status)])
+                rows.append([f"{unit}{leader}", app.model, charm, str(unit_status)])
     return rows
 
 

@@ -17,9 +17,18 @@ import ops
 
 from bundlesim.certificates import CertificateCheck, check_certificate
 from bundlesim.dnsprovider import DnsProviderApp
-from bundlesim.scenario import ActionCall, Application, Controller, Scenario, Step
+from bundlesim.scenario import (
+    REFRESHED_TO,
+    ActionCall,
+    Application,
+    Controller,
+    Scenario,
+    Step,
+)
+from bundlesim.seeding import ObservedRequests, RequestHook, seed_objects
 from bundlesim.standins import (
     INGRESS_ENDPOINT,
+    CanonicalGatewayApp,
     TLSProviderApp,
     dns_provider,
     url_in,
@@ -75,6 +84,11 @@ class BundleRun:
         self.dns: dict[str, DnsProviderApp] = {}
         self.actions: list[ActionRecord] = []
         self._rejected: list[str] = []
+        self._request_hooks: list[RequestHook] = []
+        self.refreshed: dict[str, str] = {}
+        """Applications a `refresh` step moved to another charm, and that charm."""
+        self.seeded: list[dict[str, Any]] = []
+        """The scenario's `cluster.objects` as stored before deployment."""
         self._started = False
 
     # ----------------------------------------------------------------- lifecycle
@@ -93,6 +107,11 @@ class BundleRun:
         self._started = True
         for name in self.scenario.cluster.gateway_classes:
             self.kube.seed(samples.gateway_class_body(name, CONTROLLER_NAME))
+        if self.scenario.cluster.objects:
+            cluster = self.scenario.cluster
+            self.seeded = seed_objects(self.kube, cluster.objects, cluster.objects_field_manager)
+        if self._request_hooks:
+            self.kube.requests = ObservedRequests(self.kube.requests, self._request_hooks)
         self._set_rejections(self.controller)
         # A running controller accepts a GatewayClass (writing its supportedFeatures) as soon
         # as it exists, long before anything is deployed on it.
@@ -120,6 +139,12 @@ class BundleRun:
             )
             return
         participant: Participant
+        if app.charm == "canonical-gateway":
+            participant = CanonicalGatewayApp()
+            self.sim.add_participant(
+                name, participant, model=app.model, config=app.config, trusted=app.trust
+            )
+            return
         if app.charm == "tls-provider":
             participant = self.tls[name] = TLSProviderApp()
         elif app.charm == "dns":
@@ -127,6 +152,16 @@ class BundleRun:
         else:
             participant = self.workloads[name] = workload_requirer(name, app.model, app.ingress)
         self.sim.add_participant(name, participant, model=app.model, units=app.units)
+
+    def after_request(self, hook: RequestHook) -> None:
+        """Call `hook(record)` after every request the API double serves from now on.
+
+        Register before `start()` (entering) to see deployment too; the hook sees the store as
+        that request left it, e.g. to snapshot an object after every write a charm makes.
+        """
+        self._request_hooks.append(hook)
+        if self._started and not isinstance(self.kube.requests, ObservedRequests):
+            self.kube.requests = ObservedRequests(self.kube.requests, self._request_hooks)
 
     def close(self) -> None:
         """Stop the API double and drop the simulation's kubeconfig."""
@@ -174,6 +209,9 @@ class BundleRun:
             sim.set_leader(step.leader.split("/")[0], step.leader)
         if step.remove is not None:
             sim.remove_app(step.remove)
+        if step.refresh is not None:
+            sim.refresh(step.refresh, *CHARM_CLASSES[REFRESHED_TO])
+            self.refreshed[step.refresh] = REFRESHED_TO
         if step.controller is not None:
             changes = step.controller.model_dump(exclude_none=True)
             self.controller = Controller.model_validate(self.controller.model_dump() | changes)
@@ -198,6 +236,10 @@ class BundleRun:
     def urls(self) -> dict[str, str | None]:
         """Every still-deployed workload's URL, by workload application."""
         return {name: self.url(name) for name in self.workloads if name in self.sim.apps}
+
+    def charm(self, app: str) -> str:
+        """The charm kind `app` runs now: the scenario's, or the one it was refreshed to."""
+        return self.refreshed.get(app, self.scenario.applications[app].charm)
 
     def objects(self) -> list[dict[str, Any]]:
         """Every object in the API double, sorted by kind, namespace, name."""

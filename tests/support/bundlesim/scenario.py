@@ -29,11 +29,21 @@ from kubedouble.profiles import DEFAULT_PROFILE, PROFILES
 from modelsim.crossmodel import CrossModelNames
 
 CharmKind = Literal[
-    "gateway-api-integrator", "gateway-route-configurator", "tls-provider", "workload", "dns"
+    "gateway-api-integrator",
+    "gateway-route-configurator",
+    "tls-provider",
+    "workload",
+    "dns",
+    "canonical-gateway",
 ]
 CHARMS_UNDER_TEST: frozenset[str] = frozenset(
     {"gateway-api-integrator", "gateway-route-configurator"}
 )
+REFRESHED_TO = "gateway-api-integrator"
+"""What a `refresh` step turns an application into."""
+REFRESHABLE: frozenset[str] = frozenset({"canonical-gateway", REFRESHED_TO})
+CONFIGURED: frozenset[str] = CHARMS_UNDER_TEST | {"canonical-gateway"}
+"""Kinds that take `config` (the stand-in for Canonical's charm holds its config for refresh)."""
 # Spelled out for the type checker; a test keeps it equal to kubedouble.versions.
 GatewayApiVersion = Literal["v1.2.1", "v1.4.1", "v1.6.1"]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=63)]
@@ -113,18 +123,34 @@ class Application(_Strict):
             raise ValueError(f"ingress: only a workload writes ingress data, not {self.charm}")
         if self.dns is not None and self.charm != "dns":
             raise ValueError(f"dns: only a dns stand-in has DNS records, not {self.charm}")
-        if self.config and self.charm not in CHARMS_UNDER_TEST:
+        if self.config and self.charm not in CONFIGURED:
             raise ValueError(f"config: a {self.charm} stand-in has no config")
         return self
 
 
 class Cluster(_Strict):
-    """The Kubernetes cluster: which Gateway API CRDs, which GatewayClasses."""
+    """The Kubernetes cluster: which Gateway API CRDs, which GatewayClasses, what it holds."""
 
     gateway_api: GatewayApiVersion = Field(default="v1.6.1", alias="gateway-api")
     gateway_classes: list[Name] = Field(
         default_factory=lambda: ["cilium"], alias="gateway-classes"
     )
+    objects: list[dict[str, JsonValue]] = Field(default_factory=list)
+    """Objects already in the cluster (what another charm left), created before deployment."""
+    objects_field_manager: Name = Field(default="kubectl", alias="objects-field-manager")
+    """Who applied `objects` (server-side apply): whose fields a charm adopting them meets."""
+
+    @field_validator("objects")
+    @classmethod
+    def _objects_are_named(cls, value: list[dict[str, JsonValue]]) -> list[dict[str, JsonValue]]:
+        # The API double says what else is wrong when it seeds them; these it cannot name.
+        for i, obj in enumerate(value):
+            metadata = obj.get("metadata")
+            if not (obj.get("apiVersion") and obj.get("kind")):
+                raise ValueError(f"[{i}]: an object needs apiVersion and kind")
+            if not isinstance(metadata, dict) or not metadata.get("name"):
+                raise ValueError(f"[{i}]: an object needs metadata.name")
+        return value
 
 
 class Rejection(_Strict):
@@ -216,6 +242,8 @@ class Step(_Strict):
     provider_pass: str | None = Field(default=None, alias="provider-pass")
     """A TLS provider's name: its periodic pass (update-status), re-signing what it revoked."""
     trust: dict[str, bool] | None = None
+    refresh: str | None = None
+    """`juju refresh <app>` to this repository's gateway-api-integrator."""
 
     @model_validator(mode="before")
     @classmethod
@@ -291,6 +319,13 @@ class Scenario(_Strict):
                 for app in _apps_named(step)
                 if app not in self.applications
             ]
+            if step.refresh in self.applications:
+                kind = self.applications[step.refresh].charm
+                if kind not in REFRESHABLE:
+                    problems.append(
+                        f"steps[{i}].refresh: {step.refresh} is a {kind}; only a "
+                        f"{' or '.join(sorted(REFRESHABLE))} is refreshed to {REFRESHED_TO}"
+                    )
             problems += [
                 f"steps[{i}].trust: {app} is a {self.applications[app].charm} stand-in, "
                 "not a charm under test"
@@ -315,7 +350,11 @@ def _apps_named(step: Step) -> list[str]:
     for pair in (step.relate, step.unrelate):
         names += [end.split(":")[0] for end in pair or ()]
     names += list(step.config or {}) + list(step.scale or {}) + list(step.trust or {})
-    names += [value.split("/")[0] for value in (step.leader, step.remove) if value is not None]
+    names += [
+        value.split("/")[0]
+        for value in (step.leader, step.remove, step.refresh)
+        if value is not None
+    ]
     return names
 
 

@@ -1,4 +1,4 @@
-"""Applications that are not charms under test: the TLS provider, the workloads, DNS.
+"""Applications not under test: the TLS provider, workloads, DNS, Canonical's gateway.
 
 All are modelsim participants (the DNS provider's logic lives in bundlesim.dnsprovider). The
 TLS provider answers the gateway's CSRs with certificates its own CA really signs
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import JsonValue
 
@@ -49,6 +50,56 @@ class TLSProviderApp(Participant):
             ca = {"certificates": json.dumps([self.provider.ca.strip()]), "version": "1"}
             return DatabagUpdate(app=ca)
         return DatabagUpdate(app=self.provider.answer(relation.remote_app_data))
+
+
+class CanonicalGatewayApp(Participant):
+    """Canonical's gateway-api-integrator as its last hooks left the model, before a refresh.
+
+    Its endpoints and config options are that charm's (charmcraft.yaml upstream; names as ours
+    so `juju refresh` keeps every relation). It writes no Kubernetes objects (a scenario seeds
+    what it left in `cluster.objects`), and on `gateway` only the URL that charm publishes for
+    an ingress requirer with enforce-https on: `https://<external-hostname>/<model>-<app>`
+    (nothing without a hostname, or before the certificates relation exists, where it is
+    Blocked). Other modes (plain HTTP at the Gateway's address) are not modelled: nothing is
+    published. On `certificates` it writes nothing: no CSR, so the charm it is refreshed to
+    finds no request of its predecessor's and makes its own.
+    """
+
+    meta: Mapping[str, Any] = {
+        "provides": {
+            "gateway": {"interface": "ingress", "limit": 1},
+            "gateway-route": {"interface": "gateway-route", "limit": 1},
+        },
+        "requires": {
+            "certificates": {"interface": "tls-certificates", "limit": 1},
+            "dns-record": {"interface": "dns_record"},
+        },
+        "config": {
+            "options": {
+                "external-hostname": {"type": "string"},
+                "gateway-class": {"type": "string"},
+                "enforce-https": {"type": "boolean", "default": True},
+            }
+        },
+    }
+
+    def on_relation_data(self, sim: Simulation, relation: RelationView) -> DatabagUpdate | None:
+        """Publish the requirer's URL on `gateway`, as that charm's reconcile does."""
+        if relation.endpoint != "gateway":
+            return None
+        app = sim.apps[relation.app]
+        config = {**app.meta.config_defaults(), **app.config}
+        hostname = config.get("external-hostname")
+        certificates = any(f"{relation.app}:certificates" in bag["ends"] for bag in sim.databags())
+        try:
+            model = json.loads(relation.remote_app_data["model"])
+            name = json.loads(relation.remote_app_data["name"])
+        except (KeyError, ValueError):
+            return None
+        if not (config.get("enforce-https") and hostname and certificates):
+            return None
+        url = f"https://{hostname}/{model}-{name}"
+        return DatabagUpdate(app={"ingress": json.dumps({"url": url})})
 
 
 def url_in(provider_databag: Mapping[str, str]) -> str | None:

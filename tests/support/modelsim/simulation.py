@@ -45,6 +45,7 @@ from modelsim.secrets import SecretStore
 from modelsim.states import relation_for, state_for
 
 BetweenRounds = Callable[["Simulation"], None]
+AfterEvent = Callable[["Simulation", TraceEntry], None]
 MetaSource = Path | str | Mapping[str, Any]
 
 # Hooks ops.testing can emit with no argument, by Juju hook name.
@@ -56,6 +57,7 @@ _PLAIN_HOOKS = {
     "update-status",
     "config-changed",
     "leader-elected",
+    "upgrade-charm",
 }
 
 
@@ -82,6 +84,7 @@ class Simulation:
         self.last_output: dict[str, testing.State] = {}  # every unit ever run, removed ones too
         self._pending: dict[Pending, None] = {}  # insertion-ordered set
         self._hooks: list[BetweenRounds] = []
+        self._event_hooks: list[AfterEvent] = []
         self._next_relation_id = 0
         self._round: int | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -147,13 +150,51 @@ class Simulation:
         *,
         model: str = "default",
         units: int = 1,
+        config: Mapping[str, Any] | None = None,
+        trusted: bool = False,
     ) -> None:
-        """Deploy a non-charm application: its units exist, it runs no hooks."""
+        """Deploy a non-charm application: its units exist, it runs no hooks.
+
+        `config` and `trusted` are what Juju holds for it (checked against the `config`
+        options in `participant.meta`); it never reads them, a charm it is refreshed to does.
+        """
         meta = load_charm_meta({**participant.meta, "name": name})
         app = self._new_app(name, model, meta, charm=None, participant=participant)
+        self._check_config(app, config or {})
+        app.config = {k: v for k, v in (config or {}).items() if v is not None}
+        app.trusted = trusted
         for _ in range(units):
             self._add_unit(app)
         app.leader = next(iter(app.units), None)
+
+    def refresh(self, app: str, charm: type[ops.CharmBase], meta: MetaSource) -> None:
+        """`juju refresh`: the application (a charm, or a stand-in for one) now runs `charm`.
+
+        Juju keeps the application's config (options the new charm still has), its trust, its
+        relations with every databag on both sides, its leader and its secrets. On Kubernetes
+        each unit's pod is replaced, so what a unit kept locally (stored state, deferred
+        events) is gone. Each unit, leader first, then runs `upgrade-charm`, `config-changed`,
+        `start`; relations are already established, so no relation-created or -joined follows.
+        What the hooks write is queued for `settle()`. Juju documents the sequence in its hook
+        reference (https://documentation.ubuntu.com/juju/latest/reference/hook, "upgrade-charm";
+        the pod and its local state being replaced: canonical/operator#316).
+        """
+        target = self._app(app)
+        charm_meta = load_charm_meta(meta)
+        self._check_refresh_endpoints(target, charm_meta)
+        options = (charm_meta.config or {}).get("options") or {}
+        target.config = {k: v for k, v in target.config.items() if k in options}
+        target.meta, target.charm, target.participant = charm_meta, charm, None
+        self._kubeconfigs.pop(app, None)
+        if self.kube is not None:
+            self.kube.service_account(target.model, target.name, trusted=target.trusted)
+        self._juju_scales(target)
+        units = sorted(target.units.values(), key=lambda u: u.name != target.leader)
+        for unit in units:  # a new pod: a new charm, nothing kept locally
+            unit.context, unit.stored_states, unit.deferred = None, frozenset(), []
+        for unit in units:
+            for hook in ("upgrade-charm", "config-changed", "start"):
+                self._deliver(unit, hook)
 
     def between_rounds(self, hook: BetweenRounds) -> None:
         """Run `hook(sim)` after every settle round (and once per settle() call).
@@ -162,6 +203,15 @@ class Simulation:
         The hook may call `update_status()`, `write_databags()` or `refresh_participant()`.
         """
         self._hooks.append(hook)
+
+    def after_event(self, hook: AfterEvent) -> None:
+        """Run `hook(sim, entry)` after every delivered event, once its output is taken back.
+
+        Every charm hook, action and participant call, with its trace entry: what a test needs
+        to see each intermediate databag (a settle round may write and rewrite one). The hook
+        must only read.
+        """
+        self._event_hooks.append(hook)
 
     # ----------------------------------------------------------------- relations
 
@@ -226,6 +276,9 @@ class Simulation:
                 target.config.pop(key, None)
             else:
                 target.config[key] = value
+        if target.participant is not None:  # it answers from the config it is shown
+            self.refresh_participant(app)
+            return
         for unit in list(target.units.values()):
             self._deliver(unit, "config-changed")
 
@@ -329,6 +382,7 @@ class Simulation:
             raise HookFailed(unit.name, f"action {name}", error.__cause__ or error) from error
         self._record(unit.name, f"action:{name}")
         self._absorb(app, unit, state, out)
+        self._after_event()
         return ActionOutcome(
             unit=unit.name,
             results=dict(context.action_results or {}),
@@ -575,6 +629,25 @@ class Simulation:
             return app.units[app.leader]
         return self._app(name.split("/", maxsplit=1)[0]).unit(name)
 
+    def _check_refresh_endpoints(self, app: App, meta: CharmMeta) -> None:
+        """Refuse a refresh to a charm lacking an endpoint in use, as Juju does.
+
+        A peer endpoint the old charm did not have is refused too: creating it is not simulated.
+        """
+        endpoints = {e.name: e for e in meta.endpoints()}
+        for record in self._relations_of(app.name):
+            end = record.end(app.name)
+            new = endpoints.get(end.endpoint)
+            if new is None or new.interface != end.interface:
+                raise SimulationError(
+                    f"cannot refresh {app.name}: the new charm has no endpoint "
+                    f"{end.endpoint} ({end.interface}), in use by relation {record.id}"
+                )
+        peers = {r.end(app.name).endpoint for r in self._relations_of(app.name) if r.peer}
+        added = [e.name for e in endpoints.values() if e.role == "peers" and e.name not in peers]
+        if added:
+            raise SimulationError(f"cannot refresh {app.name}: new peer endpoint(s) {added}")
+
     def _check_config(self, app: App, values: Mapping[str, Any]) -> None:
         options = (app.meta.config or {}).get("options") or {}
         unknown = sorted(set(values) - set(options))
@@ -667,6 +740,7 @@ class Simulation:
             raise HookFailed(unit.name, hook, error.__cause__ or error) from error
         self._record(unit.name, hook, relation_id, source or remote or secret_id)
         self._absorb(app, unit, state, out, skip_relation=broken)
+        self._after_event()
 
     @staticmethod
     def _event(
@@ -828,6 +902,11 @@ class Simulation:
         update = app.participant.on_relation_data(self, self._view(app, record))
         if update is not None:
             self._apply_update(app, record, update)
+        self._after_event()
+
+    def _after_event(self) -> None:
+        for hook in self._event_hooks:
+            hook(self, self.trace[-1])
 
     def _apply_update(self, app: App, record: RelationRecord, update: DatabagUpdate) -> None:
         if update.app is not None:
