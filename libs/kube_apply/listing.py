@@ -50,16 +50,16 @@ def read_listing(
         if found is None:
             unserved.add(name)
             continue
-        mine = [o for o in found if _ours(owner, name, o)]
+        theirs: list[dict] = []
+        mine: list[dict] = []
+        for obj in found:
+            (mine if _ours(owner, name, obj) else theirs).append(obj)
         owned[name] = tuple(mine)
-        foreign[name] = frozenset(
-            str(o["metadata"]["name"]) for o in found if not _ours(owner, name, o)
-        )
+        foreign[name] = frozenset(str(o["metadata"]["name"]) for o in theirs)
         if name == "Service":
             selectors = {
                 str(o["metadata"]["name"]): dict((o.get("spec") or {}).get("selector") or {})
-                for o in found
-                if not _ours(owner, name, o)
+                for o in theirs
             }
     return Listing(namespace, owned, foreign, frozenset(unserved), selectors)
 
