@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,20 @@ class Listing:
         """Whether the cluster serves `kind` (as far as this listing asked)."""
         return kind not in self.unserved
 
-    def of(self, kind: str) -> dict[str, dict]:
-        """Our objects of `kind`, by name."""
-        return {obj["metadata"]["name"]: obj for obj in self.owned.get(kind, ())}
+    def of(self, kind: str) -> Mapping[str, dict]:
+        """Our objects of `kind`, by name (indexed once per listing: plans look up per tenant)."""
+        return self._by_name.get(kind, _EMPTY)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Mapping[str, dict]]:
+        return {
+            kind: MappingProxyType({obj["metadata"]["name"]: obj for obj in objects})
+            for kind, objects in self.owned.items()
+        }
 
     def taken(self, kind: str, name: str) -> bool:
         """Whether `name` exists as an object of `kind` that is not ours."""
         return name in self.foreign.get(kind, frozenset())
+
+
+_EMPTY: Mapping[str, dict] = MappingProxyType({})

@@ -15,7 +15,7 @@ from typing import Literal
 
 from gateway_route import ProviderData, RefusalReason
 from http_routes.flow import flowing_url, passing
-from http_routes.state import RouteState, desired_objects, route_state, routes
+from http_routes.state import RouteState, desired_objects, route_state
 from ingress_v2 import IngressDataError, IngressRequest
 from integrator.plan.claims import Claim
 from integrator.plan.snapshot import Direct
@@ -156,41 +156,39 @@ def direct_plan(
     if not isinstance(request, IngressRequest):  # a claim is made only from a valid request
         return DirectPlan()
     state = route_state(_ServedAt(), request, answer, listing.namespace or "", listing.selectors)
-    clash = [
-        describe(o)
-        for o in desired_objects(state)
-        if (o["kind"], o["metadata"]["name"]) in reserved
-    ]
+    wanted = [_marked(obj) for obj in desired_objects(state)]
+    clash = [describe(obj) for obj in wanted if _key(obj) in reserved]
     if clash:
         kept = (*_owned(listing), *inherited)
         return DirectPlan(objects=kept, status=_reserved(state.workload, clash), url=WITHDRAW)
-    return _serve(state, answer, listing, direct.published, inherited)
+    return _serve(state, wanted, answer, listing, (direct.published, inherited))
 
 
 def _serve(
     state: RouteState,
+    wanted: list[dict],
     answer: ProviderData | None,
     listing: Listing,
-    published: str | None,
-    inherited: tuple[dict, ...],
+    before: tuple[str | None, tuple[dict, ...]],
 ) -> DirectPlan:
-    wanted = [_marked(obj) for obj in desired_objects(state)]
+    """`before`: the URL the workload holds and the predecessor's objects for it."""
+    published, inherited = before
     taken = [describe(obj) for obj in wanted if _taken(listing, obj)]
     if taken:
         # The predecessor's routes, if any, still carry the traffic: its URL stays.
         kept = (*_owned(listing), *inherited)
         url = None if inherited else WITHDRAW
         return DirectPlan(objects=kept, status=_not_ours(taken, listing.namespace), url=url)
-    wanted_routes = [_marked(route) for route in routes(state)]
+    wanted_routes = [obj for obj in wanted if obj["kind"] == "HTTPRoute"]
     parents = by_parent(wanted_routes, after_apply(listing.of("HTTPRoute"), wanted_routes))
     health = combine(list(parents.values()))
     url = flowing_url(state, parents)
     kept = url is None and passing(published, state, health)
-    names = {(obj["kind"], obj["metadata"]["name"]) for obj in wanted}
-    before = [o for o in inherited if (o["kind"], o["metadata"]["name"]) not in names]
+    names = {_key(obj) for obj in wanted}
+    serving = [obj for obj in inherited if _key(obj) not in names]
     return DirectPlan(
-        objects=(*wanted, *(before if url is None else ())),
-        url=url or (None if kept or before else WITHDRAW),
+        objects=(*wanted, *(serving if url is None else ())),
+        url=url or (None if kept or serving else WITHDRAW),
         status=_status(state, answer, health, url),
     )
 
@@ -263,6 +261,10 @@ def _inherited(listing: Listing, owner: Owner) -> tuple[dict, ...]:
         for obj in listing.of(kind).values()
         if owner.inherited(kind, obj) and DIRECT_LABEL not in _labels(obj)
     )
+
+
+def _key(obj: dict) -> tuple[str, str]:
+    return obj["kind"], obj["metadata"]["name"]
 
 
 def _labels(obj: dict) -> dict[str, str]:
